@@ -1,0 +1,12 @@
+from accounts.roles import Role, user_roles
+
+
+def roles(request):
+    """Expose the user's roles to templates so the navigation shows what the user may use."""
+    names = user_roles(getattr(request, "user", None))
+    return {
+        "user_roles": names,
+        "is_applicant": bool(names & {Role.STUDENT, Role.STAFF}),
+        "is_approver": bool(names & {Role.COORDINATOR, Role.HEAD, Role.PRORECTOR}),
+        "is_auditor": Role.AUDITOR in names or Role.ADMIN in names,
+    }

@@ -1,0 +1,115 @@
+"""The office's roles. A role is a Django group; what each role may do is granted by
+`manage.py setup_roles` (run by migrations) and checked by the predicates in each app's permissions.py."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    STUDENT = "student", _("Student")
+    STAFF = "staff", _("Staff member")
+    COORDINATOR = "coordinator", _("IRO coordinator")
+    HEAD = "head", _("Department head")
+    PRORECTOR = "prorector", _("Prorector for international relations")
+    AUDITOR = "auditor", _("Auditor")
+    ADMIN = "admin", _("Administrator")
+
+
+APPLICANT_ROLES = frozenset({Role.STUDENT, Role.STAFF})
+APPROVER_ROLES = frozenset({Role.COORDINATOR, Role.HEAD, Role.PRORECTOR})
+
+
+def user_roles(user) -> frozenset[str]:
+    """The user's role names, cached on the user object for the request."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_korpu_roles", None)
+    if cached is None:
+        names = {g.name for g in user.groups.all()}
+        cached = frozenset(r for r in Role.values if r in names)
+        user._korpu_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+def user_department_ids(user) -> frozenset[int]:
+    """Departments the user belongs to, cached on the user object for the request."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_korpu_department_ids", None)
+    if cached is None:
+        cached = frozenset(user.departments.values_list("pk", flat=True))
+        user._korpu_department_ids = cached
+    return cached
+
+
+# What each role may do, as Django permissions on its group. `setup_roles()` makes the groups
+# match this table after every migrate; the department scope is enforced by the predicates.
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    Role.STUDENT: ("applications.add_application", "applications.view_application"),
+    Role.STAFF: ("applications.add_application", "applications.view_application"),
+    Role.COORDINATOR: (
+        "applications.view_application",
+        "applications.decide_coordinator_review",
+        "workflows.view_mobilityprocess",
+    ),
+    Role.HEAD: (
+        "applications.view_application",
+        "applications.decide_head_review",
+        "workflows.view_mobilityprocess",
+    ),
+    Role.PRORECTOR: (
+        "applications.view_application",
+        "applications.decide_prorector_review",
+        "workflows.view_mobilityprocess",
+    ),
+    Role.AUDITOR: (
+        "applications.view_application",
+        "applications.view_caseevent",
+        "applications.view_document",
+        "applications.view_call",
+        "applications.view_callplace",
+        "agreements.view_partnerinstitution",
+        "accounts.view_department",
+        "workflows.view_mobilityprocess",
+    ),
+    Role.ADMIN: (
+        "accounts.add_department",
+        "accounts.change_department",
+        "accounts.view_department",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_user",
+        "auth.view_group",
+        "agreements.add_partnerinstitution",
+        "agreements.change_partnerinstitution",
+        "agreements.view_partnerinstitution",
+        "applications.add_call",
+        "applications.change_call",
+        "applications.view_call",
+        "applications.add_callplace",
+        "applications.change_callplace",
+        "applications.view_callplace",
+        "applications.view_application",
+        "applications.view_caseevent",
+        "applications.view_document",
+    ),
+}
+
+
+def setup_roles(**kwargs) -> None:
+    """Create the role groups and give each exactly the permissions of ROLE_PERMISSIONS (idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        wanted = []
+        for dotted in perms:
+            app_label, codename = dotted.split(".")
+            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if perm is not None:
+                wanted.append(perm)
+        group.permissions.set(wanted)

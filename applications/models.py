@@ -1,0 +1,340 @@
+"""Mobility calls, applications, their documents and their case events (the audit timeline)."""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department
+from agreements.models import PartnerInstitution
+
+
+class Programme(models.TextChoices):
+    ERASMUS = "erasmus", _("Erasmus+")
+    BILATERAL = "bilateral", _("Bilateral agreement")
+    DOUBLE_DEGREE = "double_degree", _("Double degree")
+
+
+class MobilityType(models.TextChoices):
+    STUDY = "study", _("Study")
+    TRAINEESHIP = "traineeship", _("Traineeship")
+    TEACHING = "teaching", _("Teaching")
+    TRAINING = "training", _("Training")
+
+
+class Audience(models.TextChoices):
+    STUDENTS = "students", _("Students")
+    STAFF = "staff", _("Staff")
+
+
+class Term(models.TextChoices):
+    FALL = "fall", _("Fall semester")
+    SPRING = "spring", _("Spring semester")
+    FULL_YEAR = "full_year", _("Full academic year")
+    SUMMER = "summer", _("Summer")
+
+
+class CefrLevel(models.TextChoices):
+    A1 = "A1", "A1"
+    A2 = "A2", "A2"
+    B1 = "B1", "B1"
+    B2 = "B2", "B2"
+    C1 = "C1", "C1"
+    C2 = "C2", "C2"
+
+    @classmethod
+    def rank(cls, level: str) -> int:
+        return cls.values.index(level)
+
+
+class DocumentKind(models.TextChoices):
+    TRANSCRIPT = "transcript", _("Transcript of records")
+    LANGUAGE_CERTIFICATE = "language_certificate", _("Language certificate")
+    MOTIVATION_LETTER = "motivation_letter", _("Motivation letter")
+    PASSPORT_COPY = "passport_copy", _("Passport copy")
+    PROGRAMME = "programme", _("Teaching / training programme")
+    OTHER = "other", _("Other")
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    COORDINATOR_REVIEW = "coordinator_review", _("Coordinator review")
+    HEAD_REVIEW = "head_review", _("Department head review")
+    PRORECTOR_REVIEW = "prorector_review", _("Prorector review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+EDITABLE_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.CHANGES_REQUESTED)
+IN_REVIEW_STATUSES = (
+    ApplicationStatus.COORDINATOR_REVIEW,
+    ApplicationStatus.HEAD_REVIEW,
+    ApplicationStatus.PRORECTOR_REVIEW,
+)
+
+
+class CallQuerySet(models.QuerySet):
+    def open(self, *, now=None):
+        now = now or timezone.now()
+        return self.filter(opens_at__lte=now, closes_at__gt=now)
+
+
+class Call(models.Model):
+    """A mobility call, e.g. “Erasmus+ 2026/27 spring”, with its deadline, eligibility rules and places."""
+
+    title = models.CharField(_("title"), max_length=200)
+    programme = models.CharField(_("programme"), max_length=20, choices=Programme.choices)
+    mobility_type = models.CharField(_("mobility type"), max_length=20, choices=MobilityType.choices)
+    audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices)
+    academic_year = models.CharField(
+        _("academic year"),
+        max_length=9,
+        help_text=_("For example 2026/27"),
+        validators=[RegexValidator(r"^\d{4}/\d{2}$", _("Use the form 2026/27."))],
+    )
+    term = models.CharField(_("term"), max_length=10, choices=Term.choices)
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at (deadline)"))
+    min_year_of_study = models.PositiveSmallIntegerField(_("minimum year of study"), null=True, blank=True)
+    min_gpa = models.DecimalField(_("minimum GPA"), max_digits=4, decimal_places=2, null=True, blank=True)
+    min_language_level = models.CharField(
+        _("minimum language level (CEFR)"), max_length=2, choices=CefrLevel.choices, blank=True
+    )
+    required_documents = models.JSONField(
+        _("required document kinds"),
+        default=list,
+        blank=True,
+        help_text=_('A list of document kinds, e.g. ["transcript", "passport_copy"]'),
+    )
+    partners = models.ManyToManyField(
+        PartnerInstitution, through="CallPlace", related_name="calls", verbose_name=_("partners")
+    )
+
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["closes_at", "pk"]
+        verbose_name = _("mobility call")
+        verbose_name_plural = _("mobility calls")
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="call_closes_after_opening"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_open(self, *, now=None) -> bool:
+        now = now or timezone.now()
+        return self.opens_at <= now < self.closes_at
+
+
+class CallPlace(models.Model):
+    """Places a call offers at one partner. `places_taken` grows on final approval and can never
+    exceed `places` (a database constraint, so a race cannot overbook)."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="places", verbose_name=_("call"))
+    partner = models.ForeignKey(
+        PartnerInstitution, on_delete=models.PROTECT, related_name="call_places", verbose_name=_("partner")
+    )
+    places = models.PositiveIntegerField(_("places"))
+    places_taken = models.PositiveIntegerField(_("places taken"), default=0)
+
+    class Meta:
+        ordering = ["call", "partner__name"]
+        verbose_name = _("call place")
+        verbose_name_plural = _("call places")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "partner"], name="call_place_unique_partner"),
+            models.CheckConstraint(condition=Q(places_taken__lte=F("places")), name="call_place_not_overbooked"),
+            models.CheckConstraint(condition=Q(places_taken__gte=0), name="call_place_taken_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call} — {self.partner.name}"
+
+    @property
+    def places_left(self) -> int:
+        return self.places - self.places_taken
+
+
+class Application(models.Model):
+    """A mobility application: the case a student or staff member submits to a call."""
+
+    reference = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications", verbose_name=_("applicant")
+    )
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications", verbose_name=_("call"))
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="applications", verbose_name=_("department")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT, db_index=True
+    )
+    period_start = models.DateField(_("mobility starts"), null=True, blank=True)
+    period_end = models.DateField(_("mobility ends"), null=True, blank=True)
+    motivation = models.TextField(_("motivation"), blank=True)
+    gpa = models.DecimalField(
+        _("GPA"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    year_of_study = models.PositiveSmallIntegerField(
+        _("year of study"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    language = models.CharField(_("language of instruction"), max_length=50, blank=True)
+    language_level = models.CharField(_("language level (CEFR)"), max_length=2, choices=CefrLevel.choices, blank=True)
+    nominated_place = models.ForeignKey(
+        CallPlace,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="nominations",
+        verbose_name=_("nominated to"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("mobility application")
+        verbose_name_plural = _("mobility applications")
+        permissions = [
+            ("decide_coordinator_review", _("Can decide the coordinator review of an application")),
+            ("decide_head_review", _("Can decide the department head review of an application")),
+            ("decide_prorector_review", _("Can decide the prorector review of an application")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True)
+                | Q(period_start__isnull=True)
+                | Q(period_end__gte=F("period_start")),
+                name="application_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Application #%(pk)s — %(call)s") % {"pk": self.pk, "call": self.call}
+
+    def get_absolute_url(self) -> str:
+        return reverse("applications:detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+
+class HostChoice(models.Model):
+    """One of the applicant's 1–3 ranked host institutions, among the call's partners."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="choices")
+    rank = models.PositiveSmallIntegerField(_("rank"), validators=[MinValueValidator(1), MaxValueValidator(3)])
+    place = models.ForeignKey(CallPlace, on_delete=models.PROTECT, related_name="choices", verbose_name=_("host"))
+
+    class Meta:
+        ordering = ["application", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "rank"], name="host_choice_unique_rank"),
+            models.UniqueConstraint(fields=["application", "place"], name="host_choice_unique_place"),
+            models.CheckConstraint(condition=Q(rank__gte=1, rank__lte=3), name="host_choice_rank_1_3"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.place.partner.name}"
+
+
+def document_upload_to(instance: "Document", filename: str) -> str:
+    # The storage key is ours, never the user's filename.
+    return f"documents/applications/{instance.application_id}/{uuid.uuid4().hex}"
+
+
+class Document(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices)
+    file = models.FileField(_("file"), upload_to=document_upload_to, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    version = models.PositiveIntegerField(_("version"), default=1)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "-version"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "kind", "version"], name="document_unique_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("applications:document", args=[self.application_id, self.pk])
+
+
+class CaseEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # pragma: no cover - guard
+        raise TypeError("Case events are append-only.")
+
+    def delete(self):  # pragma: no cover - guard
+        raise TypeError("Case events are append-only.")
+
+
+class CaseEvent(models.Model):
+    """One line of a case's audit timeline: who did what, when, at which step, with which comment.
+    Append-only: the app offers no way to edit or delete one."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        UPDATED = "updated", _("Updated")
+        DOCUMENT_UPLOADED = "document_uploaded", _("Document uploaded")
+        SUBMITTED = "submitted", _("Submitted")
+        RESUBMITTED = "resubmitted", _("Resubmitted")
+        APPROVED = "approved", _("Approved")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        REJECTED = "rejected", _("Rejected")
+        PLACE_ASSIGNED = "place_assigned", _("Place assigned")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    step = models.CharField(_("step"), max_length=30, blank=True)
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    status_before = models.CharField(_("status before"), max_length=20, choices=ApplicationStatus.choices, blank=True)
+    status_after = models.CharField(_("status after"), max_length=20, choices=ApplicationStatus.choices, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = CaseEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Case events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Case events are append-only.")

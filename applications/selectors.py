@@ -1,0 +1,87 @@
+"""Reads of calls and applications, permission-checked, in a constant number of queries."""
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role, has_role, user_department_ids
+from applications.models import Application, ApplicationStatus, Call, CallPlace, CaseEvent, Document, HostChoice
+from applications.permissions import ALL_CASES_ROLES, DEPARTMENT_ROLES, can_view_application
+
+
+def call_list_open(*, user=None) -> QuerySet[Call]:
+    calls = Call.objects.open().prefetch_related(
+        Prefetch("places", queryset=CallPlace.objects.select_related("partner").order_by("partner__name"))
+    )
+    if user is not None and user.is_authenticated:
+        if has_role(user, Role.STUDENT) and not has_role(user, Role.STAFF):
+            calls = calls.filter(audience="students")
+        elif has_role(user, Role.STAFF) and not has_role(user, Role.STUDENT):
+            calls = calls.filter(audience="staff")
+    return calls
+
+
+def access_call_open(*, call_id) -> Call:
+    try:
+        return call_list_open().get(pk=call_id)
+    except (Call.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such open call."))
+
+
+def _with_related(qs: QuerySet[Application]) -> QuerySet[Application]:
+    return qs.select_related("applicant", "call", "department", "nominated_place__partner").prefetch_related(
+        Prefetch("choices", queryset=HostChoice.objects.select_related("place__partner").order_by("rank"))
+    )
+
+
+def application_list(*, user) -> QuerySet[Application]:
+    """The applications the user may see: their own, their departments' (submitted) ones, or all."""
+    qs = Application.objects.all()
+    if has_role(user, *ALL_CASES_ROLES):
+        pass
+    elif has_role(user, *DEPARTMENT_ROLES):
+        qs = qs.filter(
+            Q(applicant=user) | (Q(department_id__in=user_department_ids(user)) & ~Q(status=ApplicationStatus.DRAFT))
+        )
+    else:
+        qs = qs.filter(applicant=user)
+    return _with_related(qs)
+
+
+def application_list_own(*, user) -> QuerySet[Application]:
+    return _with_related(Application.objects.filter(applicant=user))
+
+
+def access_application(*, user, application_id) -> Application:
+    """The application if the user may see it; the same 404 whether it is missing or not theirs."""
+    try:
+        application = _with_related(Application.objects.all()).get(pk=application_id)
+    except (Application.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such application."))
+    if not can_view_application(user, application):
+        raise Http404(_("No such application."))
+    return application
+
+
+def application_events(*, application: Application) -> QuerySet[CaseEvent]:
+    return application.events.select_related("actor").order_by("created_at", "pk")
+
+
+def application_documents(*, application: Application) -> QuerySet[Document]:
+    return application.documents.select_related("uploaded_by").order_by("kind", "-version")
+
+
+def application_current_documents(*, application: Application) -> dict[str, Document]:
+    """The latest version of each document kind."""
+    current: dict[str, Document] = {}
+    for document in application_documents(application=application):
+        current.setdefault(document.kind, document)
+    return current
+
+
+def access_document(*, user, application_id, document_id) -> Document:
+    application = access_application(user=user, application_id=application_id)
+    try:
+        return application.documents.get(pk=document_id)
+    except (Document.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such document."))

@@ -1,0 +1,73 @@
+"""Shared fixtures: a small world like the demo (two departments, a user per role, an open call)
+and helpers to drive an application through the flow."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.roles import setup_roles
+from applications import services as application_services
+from tests.factories import (
+    PDF_BYTES,
+    ROLE_USERS,
+    CallFactory,
+    CallPlaceFactory,
+    DepartmentFactory,
+    PartnerFactory,
+    UserFactory,
+    valid_application_fields,
+)
+
+
+@pytest.fixture
+def world(db):
+    """Departments ce and math, the demo users by name, three partners and an open student call."""
+    setup_roles()
+    ce = DepartmentFactory(code="ce", name="Computer Engineering")
+    math = DepartmentFactory(code="math", name="Mathematics")
+    depts = {"ce": ce, "math": math}
+    users = {
+        name: UserFactory(username=name, roles=roles, departments=[depts[d] for d in dcodes])
+        for name, (roles, dcodes) in ROLE_USERS.items()
+    }
+    call = CallFactory()
+    places = [CallPlaceFactory(call=call, partner=PartnerFactory(), places=n) for n in (2, 1, 3)]
+    return SimpleNamespace(departments=depts, call=call, places=places, partners=[p.partner for p in places], **users)
+
+
+def pdf_upload(name="document.pdf"):
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+def make_ready_application(world, applicant=None, *, choices=None, call=None):
+    """A draft with every field and required document in place, ready to submit."""
+    applicant = applicant or world.student1
+    call = call or world.call
+    choices = choices or [world.partners[0].pk]
+    application = application_services.application_create(
+        applicant=applicant, call=call, choices=choices, **valid_application_fields()
+    )
+    for kind in call.required_documents:
+        application_services.document_attach(application=application, actor=applicant, kind=kind, file=pdf_upload())
+    return application
+
+
+def make_submitted_application(world, applicant=None, **kwargs):
+    application = make_ready_application(world, applicant, **kwargs)
+    return application_services.application_submit(application=application, actor=application.applicant)
+
+
+@pytest.fixture
+def ready_application(world):
+    return make_ready_application(world)
+
+
+@pytest.fixture
+def submitted_application(world):
+    return make_submitted_application(world)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")

@@ -1,0 +1,26 @@
+"""viewflow process models: one process per case, with real columns linking it to the case."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Process
+
+
+class Decision(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    REQUEST_CHANGES = "request_changes", _("Send back for changes")
+    REJECT = "reject", _("Reject")
+
+
+class MobilityProcess(Process):
+    """The approval process of one mobility application; it lives from the first submission to the
+    final decision, through any number of send-backs and resubmissions."""
+
+    application = models.OneToOneField(
+        "applications.Application", on_delete=models.PROTECT, related_name="process", verbose_name=_("application")
+    )
+    # The decision of the step that just finished; the flow's Switch gateways route on it.
+    last_decision = models.CharField(_("last decision"), max_length=20, choices=Decision.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("mobility process")
+        verbose_name_plural = _("mobility processes")
