@@ -1,0 +1,75 @@
+"""Admin for calls (editable by admins) and read-only views of cases: applications change only
+through the flow, and case events can never be edited."""
+
+from django.contrib import admin
+
+from applications.models import Application, Call, CallPlace, CaseEvent, Document, HostChoice
+
+
+class CallPlaceInline(admin.TabularInline):
+    model = CallPlace
+    extra = 1
+    readonly_fields = ["places_taken"]
+    autocomplete_fields = ["partner"]
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin):
+    list_display = ["title", "programme", "mobility_type", "audience", "academic_year", "term", "opens_at", "closes_at"]
+    list_filter = ["programme", "mobility_type", "audience", "academic_year"]
+    search_fields = ["title"]
+    inlines = [CallPlaceInline]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class HostChoiceInline(admin.TabularInline):
+    model = HostChoice
+    extra = 0
+    can_delete = False
+    readonly_fields = ["rank", "place"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class CaseEventInline(admin.TabularInline):
+    model = CaseEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["created_at", "actor", "step", "action", "comment", "status_before", "status_after"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "applicant", "call", "department", "status", "submitted_at", "decided_at"]
+    list_filter = ["status", "department", "call"]
+    search_fields = ["applicant__username", "applicant__last_name"]
+    list_select_related = ["applicant", "call", "department"]
+    inlines = [HostChoiceInline, CaseEventInline]
+
+
+@admin.register(Document)
+class DocumentAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "application", "kind", "version", "original_name", "size", "uploaded_by", "uploaded_at"]
+    list_select_related = ["application__call", "uploaded_by"]
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "application", "actor", "step", "action", "status_before", "status_after"]
+    list_filter = ["action", "step"]
+    list_select_related = ["application__call", "actor"]
