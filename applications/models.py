@@ -217,6 +217,12 @@ class Application(models.Model):
             ("decide_prorector_review", _("Can decide the prorector review of an application")),
         ]
         constraints = [
+            # One live application per applicant and call; a rejected one does not block a new try.
+            models.UniqueConstraint(
+                fields=["applicant", "call"],
+                condition=~Q(status="rejected"),
+                name="application_one_live_per_call",
+            ),
             models.CheckConstraint(
                 condition=Q(period_end__isnull=True)
                 | Q(period_start__isnull=True)

@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -95,6 +95,8 @@ def _set_choices(*, application: Application, partner_ids: Sequence[int]) -> Non
 @transaction.atomic
 def application_create(*, applicant, call: Call, choices: Sequence[int], **fields: Any) -> Application:
     _check_applicant_for_call(applicant=applicant, call=call)
+    if Application.objects.filter(applicant=applicant, call=call).exclude(status=ApplicationStatus.REJECTED).exists():
+        raise ValidationError({"call": _("You already have an application for this call.")})
     department = applicant.departments.order_by("pk").first()
     if department is None:
         raise ValidationError(
@@ -104,8 +106,13 @@ def application_create(*, applicant, call: Call, choices: Sequence[int], **field
     if unknown:
         raise ValidationError({f: _("This field cannot be set.") for f in unknown})
     application = Application(applicant=applicant, call=call, department=department, **fields)
-    application.full_clean()
-    application.save()
+    application.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        # A concurrent create for the same call won the race past the check above.
+        raise ValidationError({"call": _("You already have an application for this call.")})
     _set_choices(application=application, partner_ids=choices)
     case_event_record(application=application, action=CaseEvent.Action.CREATED, actor=applicant, step="draft")
     return application

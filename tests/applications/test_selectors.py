@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from applications.selectors import access_application, access_document, application_list
 from tests.conftest import make_ready_application, make_submitted_application
-from tests.factories import UserFactory
+from tests.factories import CallPlaceFactory, UserFactory
 from workflows.selectors import inbox_tasks
 
 pytestmark = pytest.mark.django_db
@@ -70,9 +70,10 @@ def test_lists_run_a_constant_number_of_queries(world):
     fresh = lambda u: UserFactory(username=u.username)  # noqa: E731 - a new object drops the per-request role cache
     small_list = _count(lambda: _render_list(fresh(world.student1)))
     small_inbox = _count(lambda: _render_inbox(fresh(world.coordinator_ce)))
-    for _ in range(4):
-        make_submitted_application(world)
+    for n in range(4):
+        make_submitted_application(world, UserFactory(roles=["student"], departments=[world.departments["ce"]]))
+        make_submitted_application(world, call=CallPlaceFactory(partner=world.partners[0]).call)
     assert application_list(user=world.student1).count() == 5
-    assert inbox_tasks(user=world.coordinator_ce).count() == 5
+    assert inbox_tasks(user=world.coordinator_ce).count() == 9
     assert _count(lambda: _render_list(fresh(world.student1))) == small_list
     assert _count(lambda: _render_inbox(fresh(world.coordinator_ce))) == small_inbox

@@ -181,3 +181,13 @@ def test_new_upload_of_a_kind_is_the_next_version_with_a_safe_name(world):
     assert doc.original_name == "passwd.pdf"
     assert "etc" not in doc.file.name and ".." not in doc.file.name
     assert doc.file.name.startswith(f"documents/applications/{app.pk}/")
+
+
+def test_one_live_application_per_call(world):
+    first = make_ready_application(world)
+    with pytest.raises(ValidationError) as exc:
+        services.application_create(applicant=world.student1, call=world.call, choices=[world.partners[1].pk])
+    assert "already have an application" in field_errors(exc)["call"][0]
+    Application.objects.filter(pk=first.pk).update(status=ApplicationStatus.REJECTED)
+    again = services.application_create(applicant=world.student1, call=world.call, choices=[world.partners[1].pk])
+    assert again.pk != first.pk
