@@ -4,6 +4,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -236,6 +237,10 @@ class Application(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("applications:detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("The mobility cannot end before it starts.")})
 
     @property
     def is_editable(self) -> bool:

@@ -110,7 +110,9 @@ def application_create(*, applicant, call: Call, choices: Sequence[int], **field
     try:
         with transaction.atomic():
             application.save()
-    except IntegrityError:
+    except IntegrityError as exc:
+        if "application_one_live_per_call" not in str(exc):
+            raise
         # A concurrent create for the same call won the race past the check above.
         raise ValidationError({"call": _("You already have an application for this call.")})
     _set_choices(application=application, partner_ids=choices)

@@ -50,7 +50,9 @@ def main() -> None:
 
     setup_roles()
     depts = {"ce": DepartmentFactory(code="ce"), "math": DepartmentFactory(code="math")}
-    users = {n: UserFactory(username=n, roles=r, departments=[depts[d] for d in ds]) for n, (r, ds) in ROLE_USERS.items()}
+    users = {
+        n: UserFactory(username=n, roles=r, departments=[depts[d] for d in ds]) for n, (r, ds) in ROLE_USERS.items()
+    }
     call = CallFactory()
     partners = [PartnerFactory() for _ in range(3)]
     for p in partners:
@@ -77,11 +79,11 @@ def main() -> None:
         rows = list(inbox_tasks(user=user)[:50])
         for t in rows:
             a = t.process.mobilityprocess.application
-            (a.applicant.username, a.department.name, a.call.title)
+            _ = (a.applicant.username, a.department.name, a.call.title)
 
     def list_page(user):
         for a in application_list(user=user)[:50]:
-            (a.applicant.username, a.call.title, [c.place.partner.name for c in a.choices.all()])
+            _ = (a.applicant.username, a.call.title, [c.place.partner.name for c in a.choices.all()])
 
     inbox_page.user = users["coordinator_ce"]
     list_page.user = users["prorector"]

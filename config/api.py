@@ -1,5 +1,6 @@
 """DRF glue shared by every app's API: errors become the status codes the API promises."""
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
 from rest_framework.exceptions import ValidationError as DRFValidationError
@@ -14,7 +15,12 @@ def exception_handler(exc, context):
         return Response({"detail": str(exc.message), "code": exc.code}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
-            detail = {field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
+            detail = {
+                ("non_field_errors" if field == NON_FIELD_ERRORS else field): [
+                    str(m) for e in errors for m in e.messages
+                ]
+                for field, errors in exc.error_dict.items()
+            }
         else:
             detail = {"non_field_errors": [str(m) for m in exc.messages]}
         exc = DRFValidationError(detail=detail)

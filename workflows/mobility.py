@@ -4,10 +4,11 @@ approve, send back to the applicant, or reject. Node handlers call applications.
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 
 from applications import services as application_services
 from applications.models import ApplicationStatus
+from workflows import locks
 from workflows.models import Decision, MobilityProcess
 
 
@@ -43,7 +44,8 @@ STEP_PERMISSION = {
 
 class MobilityFlow(flow.Flow):
     process_class = MobilityProcess
-    lock_impl = lock.select_for_update_lock
+    # Our savepoint-safe variant of viewflow's select_for_update_lock (see workflows/locks.py).
+    lock_impl = locks.select_for_update_lock
     process_title = _("Mobility application")
     process_description = _("A student's or staff member's mobility application through its approval chain.")
 

@@ -56,13 +56,18 @@ def _count(fn):
 def _render_list(user):
     # touch everything a list page shows
     for app in application_list(user=user):
-        (app.call.title, app.department.name, app.applicant.username, [c.place.partner.name for c in app.choices.all()])
+        _ = (
+            app.call.title,
+            app.department.name,
+            app.applicant.username,
+            [c.place.partner.name for c in app.choices.all()],
+        )
 
 
 def _render_inbox(user):
     for task in inbox_tasks(user=user):
         app = task.process.mobilityprocess.application
-        (task.flow_task.name, app.applicant.username, app.department.name, app.call.title)
+        _ = (task.flow_task.name, app.applicant.username, app.department.name, app.call.title)
 
 
 def test_lists_run_a_constant_number_of_queries(world):
@@ -70,7 +75,7 @@ def test_lists_run_a_constant_number_of_queries(world):
     fresh = lambda u: UserFactory(username=u.username)  # noqa: E731 - a new object drops the per-request role cache
     small_list = _count(lambda: _render_list(fresh(world.student1)))
     small_inbox = _count(lambda: _render_inbox(fresh(world.coordinator_ce)))
-    for n in range(4):
+    for _ in range(4):
         make_submitted_application(world, UserFactory(roles=["student"], departments=[world.departments["ce"]]))
         make_submitted_application(world, call=CallPlaceFactory(partner=world.partners[0]).call)
     assert application_list(user=world.student1).count() == 5

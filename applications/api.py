@@ -1,0 +1,218 @@
+"""REST endpoints for open calls and mobility applications (/api/v1/calls/, /api/v1/applications/...).
+
+Each view parses its input, fetches through a selector (404 for a case the caller may not see),
+calls one service and answers with the case as the caller now sees it. Services raise
+ValidationError (400), PermissionDenied (403) and config.errors.Conflict (409); config.api maps them."""
+
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from applications import services
+from applications.selectors import (
+    access_application,
+    access_document,
+    application_documents,
+    application_events,
+    application_list,
+    call_list_open,
+)
+from applications.serializers import (
+    ApplicationCreateSerializer,
+    ApplicationDetailSerializer,
+    ApplicationSerializer,
+    ApplicationWriteSerializer,
+    CallSerializer,
+    CaseEventSerializer,
+    DocumentSerializer,
+    DocumentUploadSerializer,
+    ErrorSerializer,
+)
+
+FIELD_ERRORS = OpenApiResponse(
+    {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    description="Field errors: {field: [messages]}; `non_field_errors` for the request as a whole.",
+)
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such application, or not yours to see.")
+FORBIDDEN = OpenApiResponse(ErrorSerializer, description="You may see this application but not do this.")
+CONFLICT = OpenApiResponse(ErrorSerializer, description="The application is no longer in a state that allows this.")
+
+APPLICATIONS = ["applications"]
+
+
+class CallListView(GenericAPIView):
+    serializer_class = CallSerializer
+
+    def get_queryset(self):
+        return call_list_open(user=self.request.user)
+
+    @extend_schema(
+        tags=["calls"],
+        operation_id="calls_list",
+        summary="Open calls",
+        description="Calls open for applications now, with their partners and the places left at each.",
+        responses={200: CallSerializer(many=True)},
+    )
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class ApplicationListView(GenericAPIView):
+    serializer_class = ApplicationSerializer
+
+    def get_queryset(self):
+        return application_list(user=self.request.user)
+
+    @extend_schema(
+        tags=APPLICATIONS,
+        operation_id="applications_list",
+        summary="Applications I may see",
+        description="An applicant's own applications; an approver's departments' submitted cases; every case "
+        "for the prorector, auditor and admin.",
+        responses={200: ApplicationSerializer(many=True)},
+    )
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        tags=APPLICATIONS,
+        operation_id="applications_create",
+        summary="Start a draft application",
+        request=ApplicationCreateSerializer,
+        responses={201: ApplicationDetailSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN},
+    )
+    def post(self, request):
+        serializer = ApplicationCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        application = services.application_create(
+            applicant=request.user, call=fields.pop("call"), choices=fields.pop("choices"), **fields
+        )
+        return _application_response(request, application.pk, status.HTTP_201_CREATED)
+
+
+class ApplicationDetailView(GenericAPIView):
+    serializer_class = ApplicationDetailSerializer
+
+    @extend_schema(
+        tags=APPLICATIONS,
+        operation_id="applications_retrieve",
+        summary="One application with its documents",
+        responses={200: ApplicationDetailSerializer, 404: NOT_FOUND},
+    )
+    def get(self, request, application_id: int):
+        return _application_response(request, application_id)
+
+    @extend_schema(
+        tags=APPLICATIONS,
+        operation_id="applications_partial_update",
+        summary="Change a draft or an application sent back for changes",
+        request=ApplicationWriteSerializer(partial=True),
+        responses={200: ApplicationDetailSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+    )
+    def patch(self, request, application_id: int):
+        application = access_application(user=request.user, application_id=application_id)
+        serializer = ApplicationWriteSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        services.application_update(
+            application=application, actor=request.user, choices=fields.pop("choices", None), **fields
+        )
+        return _application_response(request, application_id)
+
+
+class ApplicationDocumentsView(GenericAPIView):
+    serializer_class = DocumentSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        tags=APPLICATIONS,
+        operation_id="applications_documents_list",
+        summary="Every version of the application's documents",
+        responses={200: DocumentSerializer(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request, application_id: int):
+        application = access_application(user=request.user, application_id=application_id)
+        page = self.paginate_queryset(application_documents(application=application))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        tags=APPLICATIONS,
+        operation_id="applications_documents_create",
+        summary="Upload a document",
+        description="Stores the file as the next version of its kind. PDF, JPEG or PNG; the content must match "
+        "the file name's extension.",
+        request={"multipart/form-data": DocumentUploadSerializer},
+        responses={201: DocumentSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+    )
+    def post(self, request, application_id: int):
+        application = access_application(user=request.user, application_id=application_id)
+        serializer = DocumentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        document = services.document_attach(application=application, actor=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(document).data, status=status.HTTP_201_CREATED)
+
+
+class ApplicationDocumentFileView(GenericAPIView):
+    @extend_schema(
+        tags=APPLICATIONS,
+        operation_id="applications_documents_file",
+        summary="Download a document",
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file."),
+            404: NOT_FOUND,
+        },
+    )
+    def get(self, request, application_id: int, document_id: int):
+        document = access_document(user=request.user, application_id=application_id, document_id=document_id)
+        return FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.original_name,
+            content_type=document.content_type,
+        )
+
+
+class ApplicationSubmitView(GenericAPIView):
+    @extend_schema(
+        tags=APPLICATIONS,
+        operation_id="applications_submit",
+        summary="Submit (or resubmit after changes were requested)",
+        description="Checks the deadline (`call`), eligibility (`gpa`, `year_of_study`, `language_level`), the "
+        "required documents (`documents`) and the other fields, answering each failure under its field.",
+        request=None,
+        responses={200: ApplicationDetailSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+    )
+    def post(self, request, application_id: int):
+        application = access_application(user=request.user, application_id=application_id)
+        services.application_submit(application=application, actor=request.user)
+        return _application_response(request, application_id)
+
+
+class ApplicationHistoryView(GenericAPIView):
+    serializer_class = CaseEventSerializer
+
+    @extend_schema(
+        tags=APPLICATIONS,
+        operation_id="applications_history",
+        summary="The case's timeline",
+        description="Every event of the case, oldest first: who, when, at which step, what, with which comment.",
+        responses={200: CaseEventSerializer(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request, application_id: int):
+        application = access_application(user=request.user, application_id=application_id)
+        page = self.paginate_queryset(application_events(application=application))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+def _application_response(request, application_id: int, status_code: int = status.HTTP_200_OK) -> Response:
+    """The application as the caller sees it now, read afresh after any write."""
+    application = access_application(user=request.user, application_id=application_id)
+    serializer = ApplicationDetailSerializer(application, context={"request": request})
+    return Response(serializer.data, status=status_code)
