@@ -5,10 +5,11 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from accounts.services import api_token_issue
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -52,6 +53,5 @@ class TokenObtainView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        # One token per user, created on first login: the same write DRF's own obtain_auth_token does.
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        token = api_token_issue(user=serializer.validated_data["user"])
         return Response(TokenSerializer(token).data)
