@@ -1,4 +1,9 @@
 from django.urls import path
 
+from workflows import views
+
 app_name = "workflows"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("<int:task_id>/", views.task_detail, name="task"),
+]

@@ -174,6 +174,7 @@ def test_new_application_form_shows_field_errors_and_creates_nothing(client, wor
         application_form_data(world, period_start="2027-06-30", period_end="2027-02-01"),
     )
     assert response.status_code == 400
+    assert "The mobility cannot end before it starts." in text(response)
     assert not Application.objects.exists()
 
 

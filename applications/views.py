@@ -1,0 +1,285 @@
+"""Server-rendered pages of mobility applications: the applicant's list, new application, edit,
+documents and submission, and the case page every role opens (read-only unless they may act)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.roles import APPROVER_ROLES, Role, has_role
+from applications import services
+from applications.forms import ApplicationForm, DocumentUploadForm, StatusFilterForm, add_service_errors
+from applications.models import Application, ApplicationStatus, CaseEvent, DocumentKind
+from applications.permissions import can_apply, can_edit_application
+from applications.selectors import (
+    access_application,
+    access_call_open,
+    access_document,
+    application_current_documents,
+    application_events,
+    application_list,
+    application_list_own,
+    call_list_open,
+)
+from config.errors import Conflict
+
+# What the timeline calls each step (event.step holds a flow step or the status the case was in).
+STEP_LABELS = {
+    **dict(ApplicationStatus.choices),
+    "applicant": gettext_lazy("Applicant"),
+    "revise": gettext_lazy("Revision by the applicant"),
+}
+
+# Labels of the keys application_submission_errors() uses that are not model fields.
+ERROR_LABELS = {
+    "choices": gettext_lazy("Host institutions"),
+    "documents": gettext_lazy("Documents"),
+    "call": gettext_lazy("Call"),
+}
+
+DETAIL_FIELDS = ("period_start", "period_end", "gpa", "year_of_study", "language", "language_level")
+
+CASES_PER_PAGE = 50
+
+
+def step_label(step: str) -> str:
+    return str(STEP_LABELS.get(step, step))
+
+
+def field_label(name: str) -> str:
+    if name == NON_FIELD_ERRORS:
+        return ""
+    if name in ERROR_LABELS:
+        return str(ERROR_LABELS[name])
+    try:
+        return str(capfirst(Application._meta.get_field(name).verbose_name))
+    except FieldDoesNotExist:
+        return name
+
+
+def labelled_errors(errors: dict[str, list[str]]) -> list[dict]:
+    return [{"field": name, "label": field_label(name), "messages": messages} for name, messages in errors.items()]
+
+
+def case_context(*, user, application: Application, upload_form=None, submit_errors=None) -> dict:
+    """Everything the case page shows about one application; shared by the applicant's page and
+    the approver's task page. `application` comes from access_application (choices prefetched)."""
+    from workflows.permissions import can_decide
+    from workflows.selectors import open_task_for_application
+
+    current = application_current_documents(application=application)
+    required = [k for k in application.call.required_documents if k in DocumentKind.values]
+    documents = [
+        {"kind": kind, "label": DocumentKind(kind).label, "document": current.get(kind), "required": kind in required}
+        for kind in [*required, *(k for k in current if k not in required)]
+    ]
+    events = list(application_events(application=application))
+    for event in events:
+        event.step_label = step_label(event.step)
+    changes_request = None
+    if application.status == ApplicationStatus.CHANGES_REQUESTED:
+        changes_request = next((e for e in reversed(events) if e.action == CaseEvent.Action.CHANGES_REQUESTED), None)
+    final_event = None
+    if application.status in (ApplicationStatus.APPROVED, ApplicationStatus.REJECTED):
+        final_event = next((e for e in reversed(events) if e.action == application.status), None)
+    editable = can_edit_application(user, application)
+    pending_errors = []
+    if editable:
+        errors = (
+            submit_errors
+            if submit_errors is not None
+            else services.application_submission_errors(application=application)
+        )
+        pending_errors = labelled_errors(errors)
+        if upload_form is None:
+            upload_form = DocumentUploadForm(required_kinds=required)
+    task = open_task_for_application(application=application)
+    decide_task = task if task is not None and can_decide(user, task) else None
+    return {
+        "application": application,
+        "fields": [(field_label(name), getattr(application, name)) for name in DETAIL_FIELDS],
+        "language_level_display": application.get_language_level_display(),
+        "documents": documents,
+        "missing_documents": [d for d in documents if d["required"] and d["document"] is None],
+        "events": events,
+        "changes_request": changes_request,
+        "final_event": final_event,
+        "editable": editable,
+        "upload_form": upload_form,
+        "pending_errors": pending_errors,
+        "submit_failed": submit_errors is not None,
+        "decide_task": decide_task,
+    }
+
+
+def render_case(request: HttpRequest, application: Application, *, status: int = 200, **kwargs) -> HttpResponse:
+    context = case_context(user=request.user, application=application, **kwargs)
+    return render(request, "applications/detail.html", context, status=status)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to the page they work from."""
+    if has_role(request.user, *APPROVER_ROLES):
+        return redirect("workflows:inbox")
+    if has_role(request.user, Role.AUDITOR, Role.ADMIN):
+        return redirect("applications:cases")
+    return redirect("applications:mine")
+
+
+@login_required
+def my_applications(request: HttpRequest) -> HttpResponse:
+    applications = application_list_own(user=request.user)
+    return render(
+        request,
+        "applications/my_list.html",
+        {"applications": applications, "can_apply": can_apply(request.user)},
+    )
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    """Every case the user may see (their departments', or all for the prorector and the auditor)."""
+    form = StatusFilterForm(request.GET or None)
+    applications = application_list(user=request.user)
+    if form.is_valid() and form.cleaned_data["status"]:
+        applications = applications.filter(status=form.cleaned_data["status"])
+    page = Paginator(applications, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "applications/case_list.html", {"form": form, "page": page})
+
+
+@login_required
+def call_choose(request: HttpRequest) -> HttpResponse:
+    if not can_apply(request.user):
+        raise PermissionDenied(_("Only students and staff members can apply."))
+    calls = list(call_list_open(user=request.user))
+    for call in calls:
+        call.required_document_labels = [
+            DocumentKind(k).label for k in call.required_documents if k in DocumentKind.values
+        ]
+    return render(request, "applications/call_choose.html", {"calls": calls})
+
+
+@login_required
+def application_new(request: HttpRequest, call_id: int) -> HttpResponse:
+    if not can_apply(request.user):
+        raise PermissionDenied(_("Only students and staff members can apply."))
+    call = access_call_open(call_id=call_id)
+    form = ApplicationForm(request.POST or None, call=call)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_create(
+                applicant=request.user, call=call, choices=form.choices(), **form.field_values()
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Your draft is saved. Upload the required documents, then submit it."))
+            return redirect(application)
+    status = 400 if form.is_bound else 200
+    return render(request, "applications/form.html", {"form": form, "call": call}, status=status)
+
+
+@login_required
+def application_detail(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = access_application(user=request.user, application_id=application_id)
+    return render_case(request, application)
+
+
+@login_required
+def application_edit(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = access_application(user=request.user, application_id=application_id)
+    if not can_edit_application(request.user, application):
+        if application.applicant_id != request.user.pk:
+            raise PermissionDenied(_("Only the applicant can change this application."))
+        messages.error(request, _("This application is under review and cannot be changed."))
+        return redirect(application)
+    form = ApplicationForm(request.POST or None, instance=application, call=application.call)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_update(
+                application=application, actor=request.user, choices=form.choices(), **form.field_values()
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except Conflict as conflict:
+            messages.error(request, conflict.message)
+            return redirect(application)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect(application)
+    status = 400 if form.is_bound else 200
+    return render(
+        request,
+        "applications/form.html",
+        {"form": form, "call": application.call, "application": application},
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+def document_upload(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = access_application(user=request.user, application_id=application_id)
+    form = DocumentUploadForm(request.POST, request.FILES, required_kinds=application.call.required_documents)
+    if form.is_valid():
+        try:
+            document = services.document_attach(
+                application=application,
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                file=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except Conflict as conflict:
+            messages.error(request, conflict.message)
+            return redirect(application)
+        else:
+            messages.success(
+                request,
+                _("%(kind)s uploaded (version %(version)s).")
+                % {"kind": document.get_kind_display(), "version": document.version},
+            )
+            return redirect(f"{application.get_absolute_url()}#documents")
+    return render_case(request, application, status=400, upload_form=form)
+
+
+@require_POST
+@login_required
+def application_submit(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = access_application(user=request.user, application_id=application_id)
+    resubmission = application.status == ApplicationStatus.CHANGES_REQUESTED
+    try:
+        services.application_submit(application=application, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, _("Your application cannot be submitted yet. See what is missing below."))
+        errors = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+        return render_case(request, application, status=400, submit_errors=errors)
+    except Conflict as conflict:
+        messages.error(request, conflict.message)
+        return redirect(application)
+    if resubmission:
+        messages.success(request, _("Your revised application is resubmitted for review."))
+    else:
+        messages.success(request, _("Your application is submitted. You will see every step of its review here."))
+    return redirect(application)
+
+
+@login_required
+def document_download(request: HttpRequest, application_id: int, document_id: int) -> FileResponse:
+    document = access_document(user=request.user, application_id=application_id, document_id=document_id)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

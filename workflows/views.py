@@ -1,0 +1,64 @@
+"""The approvers' pages: the task inbox and the task page with the case and the decision form."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from applications.selectors import access_application
+from applications.views import case_context, step_label
+from config.errors import Conflict
+from workflows.forms import DecisionForm
+from workflows.models import Decision
+from workflows.permissions import OPEN_TASK_STATUSES, REVIEW_STEPS, can_decide
+from workflows.selectors import access_task, inbox_tasks
+from workflows.services import task_decide
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    rows = [
+        {"task": task, "application": task.process.mobilityprocess.application, "step": step_label(task.flow_task.name)}
+        for task in inbox_tasks(user=request.user)
+    ]
+    return render(request, "workflows/inbox.html", {"rows": rows})
+
+
+@login_required
+def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = access_task(user=request.user, task_id=task_id)
+    application = access_application(user=request.user, application_id=task.process.mobilityprocess.application_id)
+    if task.flow_task.name not in REVIEW_STEPS:
+        # The applicant's own "revise" step is done from the application page.
+        return redirect(application)
+    form = DecisionForm(request.POST or None, initial={"task_id": task.pk})
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["task_id"] != task.pk:
+            form.add_error(None, _("This form belongs to another task. Reload the page."))
+        else:
+            decision = form.cleaned_data["decision"]
+            try:
+                task_decide(user=request.user, task_id=task.pk, decision=decision, comment=form.cleaned_data["comment"])
+            except ValidationError as error:
+                form.add_service_errors(error)
+            except Conflict as conflict:
+                messages.error(request, conflict.message)
+                return redirect("workflows:task", task_id=task.pk)
+            else:
+                messages.success(
+                    request,
+                    _("Decision recorded: %(decision)s — application #%(pk)s of %(applicant)s.")
+                    % {"decision": Decision(decision).label, "pk": application.pk, "applicant": application.applicant},
+                )
+                return redirect("workflows:inbox")
+    context = case_context(user=request.user, application=application)
+    context.update(
+        task=task,
+        step=step_label(task.flow_task.name),
+        task_open=task.status in OPEN_TASK_STATUSES,
+        can_decide=can_decide(request.user, task),
+        form=form,
+    )
+    return render(request, "workflows/task.html", context, status=400 if form.is_bound else 200)
