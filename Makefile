@@ -4,7 +4,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install run test lint check-services messages clean
+# Dummy values that only let `check --deploy` load the production settings; nothing connects with them.
+DEPLOY_CHECK_ENV := DJANGO_SECRET_KEY=deploy-check-only-not-a-secret-0123456789abcdefghijklmnopq \
+	DJANGO_ALLOWED_HOSTS=korpu.example.org \
+	DATABASE_URL=postgres://korpu@db.invalid:5432/korpu \
+	REDIS_URL=redis://redis.invalid:6379/0
+
+.PHONY: install run test lint check-services check-deploy migrations-check messages clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,16 +26,26 @@ run: install
 	$(PY) manage.py load_demo
 	PORT=$(PORT) $(PY) scripts/run_dev.py
 
-check-services: install
-	$(PY) scripts/check_services.py
+# Standard library only, so it answers at once, before any install.
+check-services:
+	$(PYTHON) scripts/check_services.py
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-test: check-services lint
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+check-deploy: install
+	$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING --settings=config.settings.production
+
+# Only models against migration files; the history check against a database (which may not exist) is noise here.
+migrations-check: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -W "ignore:Got an error checking a consistent:RuntimeWarning" \
+		manage.py makemigrations --check --dry-run
+
+# check-services runs first and alone (also under -j): a missing service fails in a second, not after an install.
+test: check-services
+	@$(MAKE) --no-print-directory lint check-deploy migrations-check
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 messages: install
