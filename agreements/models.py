@@ -1,27 +1,42 @@
-"""Partner institutions (the agreement lifecycle itself comes with its own issue)."""
+"""Partner institutions and the agreements (MOUs, bilateral, Erasmus+ IIAs, double-degree, internship)
+the office holds with them: their versioned terms, quotas and timeline."""
 
-from django.core.validators import RegexValidator
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department
 
 # Erasmus institutional codes look like "D  BERLIN01", "F  PARIS001", "TR ANKARA01".
 erasmus_code_validator = RegexValidator(
     r"^[A-Z]{1,3} {0,2}[A-Z\-]{2,12}[0-9]{2,3}$",
     _("Enter an Erasmus code such as “D  BERLIN01”."),
 )
+# SCHAC home organisation: a lower-case DNS name, e.g. "uni-example.edu".
+schac_code_validator = RegexValidator(
+    r"^(?=.{3,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$",
+    _("Enter a SCHAC code such as “uni-example.edu”."),
+)
+country_code_validator = RegexValidator(r"^[A-Z]{2}$", _("Enter a two-letter ISO country code such as “DE”."))
+academic_year_validator = RegexValidator(r"^\d{4}/\d{2}$", _("Use the form 2026/27."))
 
 
 class PartnerInstitution(models.Model):
-    name = models.CharField(_("name"), max_length=255)
-    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code"))
+    name = models.CharField(_("name (English)"), max_length=255)
+    name_az = models.CharField(_("name (Azerbaijani)"), max_length=255, blank=True)
+    country = models.CharField(
+        _("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code"), validators=[country_code_validator]
+    )
     city = models.CharField(_("city"), max_length=120)
     erasmus_code = models.CharField(
-        _("Erasmus code"),
-        max_length=20,
-        blank=True,
-        null=True,
-        unique=True,
-        validators=[erasmus_code_validator],
+        _("Erasmus code"), max_length=20, blank=True, null=True, unique=True, validators=[erasmus_code_validator]
+    )
+    schac_code = models.CharField(
+        _("SCHAC code"), max_length=253, blank=True, null=True, unique=True, validators=[schac_code_validator]
     )
     website = models.URLField(_("website"), blank=True)
 
@@ -32,3 +47,248 @@ class PartnerInstitution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.city}, {self.country})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:partner", args=[self.pk])
+
+
+class OrganisationalUnit(models.Model):
+    partner = models.ForeignKey(PartnerInstitution, on_delete=models.CASCADE, related_name="units")
+    name = models.CharField(_("name"), max_length=255)
+
+    class Meta:
+        ordering = ["partner", "name"]
+        verbose_name = _("organisational unit")
+        verbose_name_plural = _("organisational units")
+        constraints = [models.UniqueConstraint(fields=["partner", "name"], name="unit_unique_name_per_partner")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartnerContact(models.Model):
+    partner = models.ForeignKey(PartnerInstitution, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["partner", "name"]
+        verbose_name = _("partner contact")
+        verbose_name_plural = _("partner contacts")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+
+class AgreementType(models.TextChoices):
+    MOU = "mou", _("Memorandum of understanding")
+    BILATERAL = "bilateral", _("Bilateral exchange agreement")
+    ERASMUS_IIA = "erasmus_iia", _("Erasmus+ inter-institutional agreement")
+    DOUBLE_DEGREE = "double_degree", _("Double-degree agreement")
+    INTERNSHIP = "internship", _("Internship agreement")
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_APPROVAL = "in_approval", _("In approval")
+    AWAITING_SIGNATURE = "awaiting_signature", _("Awaiting partner signature")
+    ACTIVE = "active", _("Active")
+    EXPIRING = "expiring", _("Expiring")
+    EXPIRED = "expired", _("Expired")
+    TERMINATED = "terminated", _("Terminated")
+    SUPERSEDED = "superseded", _("Superseded by renewal")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# Agreements that offer places (an expiring agreement still runs until its end date).
+PLACE_OFFERING_STATUSES = (AgreementStatus.ACTIVE, AgreementStatus.EXPIRING)
+
+
+class Direction(models.TextChoices):
+    OUTGOING = "outgoing", _("Outgoing")
+    INCOMING = "incoming", _("Incoming")
+
+
+class MobilityCategory(models.TextChoices):
+    STUDENT_STUDIES = "student_studies", _("Student mobility for studies")
+    STUDENT_TRAINEESHIP = "student_traineeship", _("Student mobility for traineeships")
+    STAFF_TEACHING = "staff_teaching", _("Staff mobility for teaching")
+    STAFF_TRAINING = "staff_training", _("Staff mobility for training")
+
+    @classmethod
+    def for_students(cls, category: str) -> bool:
+        return category.startswith("student_")
+
+
+class Agreement(models.Model):
+    """An agreement with one partner. The terms live in immutable AgreementVersions; the columns
+    `type`, `partner`, `start_date`, `end_date` mirror the current version for filtering."""
+
+    number = models.CharField(_("agreement number"), max_length=40, unique=True, blank=True, null=True)
+    title = models.CharField(_("title"), max_length=255)
+    type = models.CharField(_("type"), max_length=20, choices=AgreementType.choices)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("department")
+    )
+    partner = models.ForeignKey(
+        PartnerInstitution, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("partner")
+    )
+    partner_unit = models.ForeignKey(
+        OrganisationalUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("unit")
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT, db_index=True
+    )
+    # General information: may change without a new approval.
+    our_signatory_name = models.CharField(_("our signatory"), max_length=200, blank=True)
+    our_signatory_position = models.CharField(_("our signatory's position"), max_length=200, blank=True)
+    partner_signatory_name = models.CharField(_("partner's signatory"), max_length=200, blank=True)
+    partner_signatory_position = models.CharField(_("partner signatory's position"), max_length=200, blank=True)
+    partner_signatory_email = models.EmailField(_("partner signatory's email"), blank=True)
+    current_version = models.ForeignKey(
+        "AgreementVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    renewal_of = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="renewal", verbose_name=_("renewal of")
+    )
+    sent_to_partner_at = models.DateTimeField(_("sent to partner"), null=True, blank=True)
+    our_signed_on = models.DateField(_("signed by us on"), null=True, blank=True)
+    partner_signed_on = models.DateField(_("signed by the partner on"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        permissions = [
+            ("decide_agreement_head_review", _("Can decide the department head review of an agreement")),
+            ("decide_agreement_prorector_review", _("Can decide the prorector review of an agreement")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gt=F("start_date")), name="agreement_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:detail", args=[self.pk])
+
+
+class AgreementVersion(models.Model):
+    """The terms of an agreement at one moment, frozen, with the SHA-256 of their canonical JSON form.
+    An approval is bound to the version (and hash) it approved."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    terms = models.JSONField(_("terms"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["agreement", "number"]
+        verbose_name = _("agreement version")
+        verbose_name_plural = _("agreement versions")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="agreement_version_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.number} ({self.sha256[:12]})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Agreement versions are immutable.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Agreement versions are immutable.")
+
+
+class AgreementQuota(models.Model):
+    """Places per academic year, direction and category of an active agreement; `used` grows when a
+    mobility under it is approved and can never exceed `places` (database constraint)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="quotas")
+    academic_year = models.CharField(_("academic year"), max_length=7, validators=[academic_year_validator])
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    category = models.CharField(_("category"), max_length=20, choices=MobilityCategory.choices)
+    places = models.PositiveIntegerField(_("mobilities per year"), validators=[MinValueValidator(0)])
+    used = models.PositiveIntegerField(_("approved"), default=0)
+
+    class Meta:
+        ordering = ["agreement", "academic_year", "direction", "category"]
+        verbose_name = _("agreement quota")
+        verbose_name_plural = _("agreement quotas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "academic_year", "direction", "category"], name="agreement_quota_unique"
+            ),
+            models.CheckConstraint(condition=Q(used__lte=F("places")), name="agreement_quota_not_overused"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} {self.academic_year} {self.direction} {self.category}"
+
+    @property
+    def remaining(self) -> int:
+        return self.places - self.used
+
+
+class AgreementEvent(models.Model):
+    """One line of an agreement's timeline, with the version it concerned. Append-only."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        TERMS_CHANGED = "terms_changed", _("Terms changed")
+        INFO_CHANGED = "info_changed", _("General information changed")
+        SUBMITTED = "submitted", _("Submitted for approval")
+        RESUBMITTED = "resubmitted", _("Resubmitted")
+        APPROVED = "approved", _("Approved")
+        CHANGES_REQUESTED = "changes_requested", _("Sent back to the draft")
+        REJECTED = "rejected", _("Rejected (withdrawn)")
+        SENT_TO_PARTNER = "sent_to_partner", _("Sent to the partner")
+        SIGNED = "signed", _("Signed copy uploaded")
+        ACTIVATED = "activated", _("Activated")
+        EXPIRING = "expiring", _("Expiring")
+        EXPIRED = "expired", _("Expired")
+        SUPERSEDED = "superseded", _("Superseded by renewal")
+        RENEWAL_STARTED = "renewal_started", _("Renewal started")
+        DOCUMENT_UPLOADED = "document_uploaded", _("Document uploaded")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    step = models.CharField(_("step"), max_length=30, blank=True)
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    version_sha256 = models.CharField(_("version hash"), max_length=64, blank=True)
+    status_before = models.CharField(_("status before"), max_length=20, choices=AgreementStatus.choices, blank=True)
+    status_after = models.CharField(_("status after"), max_length=20, choices=AgreementStatus.choices, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("agreement event")
+        verbose_name_plural = _("agreement events")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Agreement events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Agreement events are append-only.")

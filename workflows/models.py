@@ -24,3 +24,16 @@ class MobilityProcess(Process):
     class Meta:
         verbose_name = _("mobility process")
         verbose_name_plural = _("mobility processes")
+
+
+class AgreementProcess(Process):
+    """The approval and signature process of one agreement draft (a renewal is a new agreement and process)."""
+
+    agreement = models.OneToOneField(
+        "agreements.Agreement", on_delete=models.PROTECT, related_name="process", verbose_name=_("agreement")
+    )
+    last_decision = models.CharField(_("last decision"), max_length=20, choices=Decision.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("agreement process")
+        verbose_name_plural = _("agreement processes")

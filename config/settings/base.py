@@ -104,6 +104,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "/private-media-not-served/"
 DOCUMENT_MAX_SIZE = env.int("DOCUMENT_MAX_SIZE", default=10 * 1024 * 1024)
+# Active agreements ending within this many days become "expiring" and start a renewal draft.
+AGREEMENT_EXPIRY_WINDOW_DAYS = env.int("AGREEMENT_EXPIRY_WINDOW_DAYS", default=180)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -137,6 +139,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # Django's own loggers print through the root handler only (otherwise every line shows twice).
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
 
 from .celery import *  # noqa: E402,F403

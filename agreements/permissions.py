@@ -1,0 +1,42 @@
+"""Who may see and change partners and agreements. Shared by selectors, pages, API and flow."""
+
+from accounts.roles import Role, has_role, user_department_ids
+from agreements.models import Agreement, AgreementStatus
+
+STAFF_ROLES = (Role.COORDINATOR, Role.HEAD, Role.PRORECTOR, Role.AUDITOR, Role.ADMIN, Role.STAFF)
+ALL_AGREEMENTS_ROLES = (Role.PRORECTOR, Role.AUDITOR, Role.ADMIN)
+TERMS_EDITABLE = (AgreementStatus.DRAFT,)
+CLOSED = (AgreementStatus.EXPIRED, AgreementStatus.SUPERSEDED, AgreementStatus.WITHDRAWN, AgreementStatus.TERMINATED)
+
+
+def can_read_partners(user) -> bool:
+    return user.is_authenticated and has_role(user, *STAFF_ROLES)
+
+
+def can_manage_partners(user) -> bool:
+    return user.is_authenticated and has_role(user, Role.COORDINATOR, Role.ADMIN)
+
+
+def can_view_agreement(user, agreement: Agreement) -> bool:
+    """Prorector, auditor and admin see every agreement; coordinators, heads and staff those of their departments."""
+    if not user.is_authenticated:
+        return False
+    if has_role(user, *ALL_AGREEMENTS_ROLES):
+        return True
+    if has_role(user, Role.COORDINATOR, Role.HEAD, Role.STAFF):
+        return agreement.department_id in user_department_ids(user)
+    return False
+
+
+def can_draft_agreement(user, department_id: int) -> bool:
+    return has_role(user, Role.COORDINATOR) and department_id in user_department_ids(user)
+
+
+def can_edit_terms(user, agreement: Agreement) -> bool:
+    """A coordinator of the agreement's department, while it is a draft (new or sent back)."""
+    return agreement.status in TERMS_EDITABLE and can_draft_agreement(user, agreement.department_id)
+
+
+def can_edit_info(user, agreement: Agreement) -> bool:
+    """General information (signatories) changes without re-approval, until the agreement is closed."""
+    return agreement.status not in CLOSED and can_draft_agreement(user, agreement.department_id)
