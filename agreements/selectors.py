@@ -2,20 +2,27 @@
 
 from datetime import timedelta
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import has_role, user_department_ids
+from accounts.models import Department
+from accounts.roles import Role, has_role, user_department_ids
 from agreements.models import (
     Agreement,
     AgreementEvent,
     AgreementQuota,
     AgreementVersion,
+    OrganisationalUnit,
     PartnerInstitution,
 )
 from agreements.permissions import ALL_AGREEMENTS_ROLES, can_read_partners, can_view_agreement
+from applications.models import Application, ApplicationStatus
+from applications.selectors import application_list
+from documents.models import Document
 
 
 def partner_list(*, user, search: str = "", country: str = "", city: str = "", erasmus_code: str = ""):
@@ -51,6 +58,8 @@ def agreement_list(
     expiring_within_days: int | None = None,
 ) -> QuerySet[Agreement]:
     qs = Agreement.objects.select_related("partner", "department", "current_version", "renewal_of")
+    if not can_read_partners(user):
+        return qs.none()  # students see no agreements
     if not has_role(user, *ALL_AGREEMENTS_ROLES):
         qs = qs.filter(department_id__in=user_department_ids(user))
     if status:
@@ -94,11 +103,82 @@ def agreement_events(*, agreement: Agreement) -> QuerySet[AgreementEvent]:
     return agreement.events.select_related("actor", "version").order_by("created_at", "pk")
 
 
+# Outgoing before incoming ("outgoing" sorts after "incoming", hence the descending order).
+QUOTA_ORDER = ("academic_year", "-direction", "category")
+
+
 def agreement_quota_rows(*, agreement: Agreement) -> list[AgreementQuota]:
-    return list(agreement.quotas.order_by("academic_year", "direction", "category"))
+    return list(agreement.quotas.order_by(*QUOTA_ORDER))
 
 
 def partner_agreements(*, user, partner: PartnerInstitution) -> QuerySet[Agreement]:
     return agreement_list(user=user, partner_id=partner.pk).prefetch_related(
-        Prefetch("quotas", queryset=AgreementQuota.objects.order_by("academic_year", "direction", "category"))
+        Prefetch("quotas", queryset=AgreementQuota.objects.order_by(*QUOTA_ORDER))
     )
+
+
+# --- added for the agreement pages and API --------------------------------------------------------
+
+
+def agreement_list_visible(*, user, **filters) -> QuerySet[Agreement]:
+    """agreement_list for the pages and API: the same 404 as a missing page for those who may see no
+    agreements at all (students)."""
+    if not can_read_partners(user):
+        raise Http404(_("No such page."))
+    return agreement_list(user=user, **filters)
+
+
+def agreement_documents(*, agreement: Agreement) -> QuerySet[Document]:
+    """Every version of every document of the agreement (drafts, signed copies, other), newest first per kind."""
+    return (
+        Document.objects.filter(case_type=ContentType.objects.get_for_model(Agreement), case_id=agreement.pk)
+        .select_related("uploaded_by")
+        .order_by("kind", "-version")
+    )
+
+
+def access_agreement_document(*, user, agreement_id, document_id) -> Document:
+    agreement = access_agreement(user=user, agreement_id=agreement_id)
+    try:
+        return agreement_documents(agreement=agreement).get(pk=document_id)
+    except (Document.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such document."))
+
+
+def partner_mobilities(*, user, partner: PartnerInstitution) -> QuerySet[Application]:
+    """Approved mobility applications nominated to this partner, among those the user may see."""
+    return (
+        application_list(user=user)
+        .filter(status=ApplicationStatus.APPROVED, nominated_place__partner=partner)
+        .order_by("-decided_at", "-pk")
+    )
+
+
+def drafting_departments(*, user) -> QuerySet[Department]:
+    """The departments whose agreements this user may draft (a coordinator's own)."""
+    if not has_role(user, Role.COORDINATOR):
+        return Department.objects.none()
+    return Department.objects.filter(pk__in=user_department_ids(user)).order_by("name")
+
+
+def partner_and_unit_names(*, partner_ids, unit_ids) -> tuple[dict[int, str], dict[int, str]]:
+    """Names of partners and units that versions of terms refer to by id (for diffs of old versions)."""
+    partners = dict(PartnerInstitution.objects.filter(pk__in=[i for i in partner_ids if i]).values_list("pk", "name"))
+    units = dict(OrganisationalUnit.objects.filter(pk__in=[i for i in unit_ids if i]).values_list("pk", "name"))
+    return partners, units
+
+
+def draft_department(*, user, department_id=None) -> Department:
+    """The department a new draft is for: the one named (a field error if there is no such department) or,
+    when none is named, the coordinator's only one. Whether the user may draft for it is the service's check."""
+    if department_id is None:
+        departments = list(drafting_departments(user=user)[:2])
+        if not departments:
+            raise PermissionDenied(_("Only coordinators draft agreements."))
+        if len(departments) > 1:
+            raise ValidationError({"department": [_("Choose the department that owns the agreement.")]})
+        return departments[0]
+    department = Department.objects.filter(pk=department_id).first()
+    if department is None:
+        raise ValidationError({"department": [_("No such department.")]})
+    return department

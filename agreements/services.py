@@ -44,7 +44,16 @@ INFO_FIELDS = (
 def _partner_children(*, partner: PartnerInstitution, units, contacts) -> None:
     if units is not None:
         names = [str(u).strip() for u in units if str(u).strip()]
-        partner.units.exclude(name__in=names).delete()
+        removed = partner.units.exclude(name__in=names)
+        in_use = sorted(removed.filter(pk__in=Agreement.objects.values("partner_unit")).values_list("name", flat=True))
+        if in_use:
+            raise ValidationError(
+                {
+                    "units": _("These units are named in agreements and cannot be removed: %(names)s.")
+                    % {"names": ", ".join(in_use)}
+                }
+            )
+        removed.delete()
         for name in names:
             OrganisationalUnit.objects.get_or_create(partner=partner, name=name)
     if contacts is not None:
@@ -244,18 +253,69 @@ def agreement_update(*, agreement: Agreement, actor, **fields: Any) -> Agreement
     return agreement
 
 
-# --- steps of the agreement flow ---------------------------------------------------------------
+# --- submission and documents -------------------------------------------------------------------
+
+AGREEMENT_UPLOAD_KINDS = ("agreement_draft", "other")
 
 
-def approval_is_bound(*, agreement: Agreement, step: str) -> bool:
-    """Has `step` approved the current version (by hash) since the terms last changed?"""
-    last = (
-        AgreementEvent.objects.filter(agreement=agreement, step=step, action=AgreementEvent.Action.APPROVED)
-        .order_by("-created_at", "-pk")
-        .values_list("version_sha256", flat=True)
-        .first()
+@transaction.atomic
+def agreement_submit(*, agreement: Agreement, actor) -> Agreement:
+    """Submit a draft for approval (starts the agreement flow) or resubmit one that was sent back."""
+    from workflows.services import agreement_flow_resubmit, agreement_flow_start
+
+    agreement = Agreement.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=agreement.pk)
+    if not can_draft_agreement(actor, agreement.department_id):
+        raise PermissionDenied(_("Only a coordinator of this department can submit this agreement."))
+    if agreement.status != AgreementStatus.DRAFT:
+        raise StaleState(_("This agreement has already been submitted."))
+    if not agreement.current_version.terms["conditions"] and agreement.type != "mou":
+        raise ValidationError({"conditions": _("Add at least one cooperation condition.")})
+    status_before = agreement.status
+    if hasattr(agreement, "process"):
+        agreement_flow_resubmit(agreement=agreement, actor=actor)
+        action = AgreementEvent.Action.RESUBMITTED
+    else:
+        agreement_flow_start(agreement=agreement)
+        action = AgreementEvent.Action.SUBMITTED
+    agreement.refresh_from_db()
+    agreement_event_record(agreement=agreement, action=action, actor=actor, step="draft", status_before=status_before)
+    return agreement
+
+
+def agreement_document_attach(*, agreement: Agreement, actor, kind: str, file):
+    """A draft text or supporting file, as the next version of its kind (coordinators of the department)."""
+    from documents.services import atomic_storing, document_store
+
+    with atomic_storing():
+        agreement = (
+            Agreement.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=agreement.pk)
+        )
+        if not can_edit_info(actor, agreement):
+            raise PermissionDenied(_("Only a coordinator of this department can add documents to this agreement."))
+        document = document_store(
+            case=agreement, kind=kind, file=file, actor=actor, allowed_kinds=AGREEMENT_UPLOAD_KINDS
+        )
+        agreement_event_record(
+            agreement=agreement,
+            action=AgreementEvent.Action.DOCUMENT_UPLOADED,
+            actor=actor,
+            step=agreement.status,
+            status_before=agreement.status,
+            data={"kind": kind, "version": document.version, "document_id": document.pk, "sha256": document.sha256},
+        )
+    return document
+
+
+def agreement_signed_copy_store(*, agreement: Agreement, actor, file):
+    """Store the copy signed by both sides; called by the flow's upload step inside its transaction."""
+    from documents.services import document_store
+
+    return document_store(
+        case=agreement, kind="signed_agreement", file=file, actor=actor, allowed_kinds=["signed_agreement"]
     )
-    return last is not None and agreement.current_version is not None and last == agreement.current_version.sha256
+
+
+# --- steps of the agreement flow ---------------------------------------------------------------
 
 
 def agreement_enter_status(*, agreement: Agreement, status: str) -> None:

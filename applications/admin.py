@@ -2,14 +2,16 @@
 through the flow, and case events can never be edited."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from applications.models import Application, Call, CallPlace, CaseEvent, Document, HostChoice
+from applications.models import Application, Call, CallPlace, CaseEvent, HostChoice
+from applications.services import call_places_from_agreements
 
 
 class CallPlaceInline(admin.TabularInline):
     model = CallPlace
     extra = 1
-    readonly_fields = ["places_taken"]
+    readonly_fields = ["places_taken", "quota"]
     autocomplete_fields = ["partner"]
 
 
@@ -19,6 +21,12 @@ class CallAdmin(admin.ModelAdmin):
     list_filter = ["programme", "mobility_type", "audience", "academic_year"]
     search_fields = ["title"]
     inlines = [CallPlaceInline]
+    actions = ["take_places_from_agreements"]
+
+    @admin.action(description=_("Take places from the active agreements' quotas"))
+    def take_places_from_agreements(self, request, queryset):
+        changed = sum(call_places_from_agreements(call=call) for call in queryset)
+        self.message_user(request, _("%(count)s call places created or updated from agreements.") % {"count": changed})
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -60,12 +68,6 @@ class ApplicationAdmin(ReadOnlyAdmin):
     search_fields = ["applicant__username", "applicant__last_name"]
     list_select_related = ["applicant", "call", "department"]
     inlines = [HostChoiceInline, CaseEventInline]
-
-
-@admin.register(Document)
-class DocumentAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "application", "kind", "version", "original_name", "size", "uploaded_by", "uploaded_at"]
-    list_select_related = ["application__call", "uploaded_by"]
 
 
 @admin.register(CaseEvent)

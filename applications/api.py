@@ -4,7 +4,6 @@ Each view parses its input, fetches through a selector (404 for a case the calle
 calls one service and answers with the case as the caller now sees it. Services raise
 ValidationError (400), PermissionDenied (403) and config.errors.Conflict (409); config.api maps them."""
 
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -32,6 +31,7 @@ from applications.serializers import (
     DocumentUploadSerializer,
     ErrorSerializer,
 )
+from documents.downloads import document_response
 
 FIELD_ERRORS = OpenApiResponse(
     {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
@@ -146,8 +146,9 @@ class ApplicationDocumentsView(GenericAPIView):
         tags=APPLICATIONS,
         operation_id="applications_documents_create",
         summary="Upload a document",
-        description="Stores the file as the next version of its kind. PDF, JPEG or PNG; the content must match "
-        "the file name's extension.",
+        description="Stores the file as the next version of its kind, `pending` until a worker has checked its "
+        "checksum, type and (when configured) virus scan. PDF, JPEG or PNG; the content must match the file "
+        "name's extension; empty, oversized, HTML-carrying files are refused under `file`.",
         request={"multipart/form-data": DocumentUploadSerializer},
         responses={201: DocumentSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
     )
@@ -164,19 +165,18 @@ class ApplicationDocumentFileView(GenericAPIView):
         tags=APPLICATIONS,
         operation_id="applications_documents_file",
         summary="Download a document",
+        description="Checks the case permission first. On local disk: the file as an attachment. With S3: a "
+        "302 redirect to a presigned URL valid for AWS_QUERYSTRING_EXPIRE seconds. A rejected document is 403.",
         responses={
             (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file."),
+            302: OpenApiResponse(description="S3: redirect to a short-lived presigned URL."),
+            403: FORBIDDEN,
             404: NOT_FOUND,
         },
     )
     def get(self, request, application_id: int, document_id: int):
         document = access_document(user=request.user, application_id=application_id, document_id=document_id)
-        return FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type,
-        )
+        return document_response(document)
 
 
 class ApplicationSubmitView(GenericAPIView):

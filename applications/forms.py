@@ -1,12 +1,16 @@
 """Forms of the applicant's pages. They parse input only; the services validate and write."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from applications.models import Application, ApplicationStatus, Call, DocumentKind
 from applications.services import EDITABLE_FIELDS
+from documents.models import APPLICATION_UPLOAD_KINDS
+from documents.validation import accept_attribute
 
 MAX_CHOICES = 3
 
@@ -60,7 +64,7 @@ class ApplicationForm(forms.ModelForm):
                     "left": place.places_left,
                 },
             )
-            for place in call.places.select_related("partner").order_by("partner__name")
+            for place in call.places.select_related("partner", "quota__agreement").order_by("partner__name")
         ]
         labels = [_("First choice"), _("Second choice (optional)"), _("Third choice (optional)")]
         for rank in range(1, MAX_CHOICES + 1):
@@ -94,14 +98,17 @@ class DocumentUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("Document kind"), choices=DocumentKind.choices)
     file = forms.FileField(
         label=_("File"),
-        help_text=_("PDF, JPEG or PNG."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+        widget=forms.ClearableFileInput(attrs={"accept": accept_attribute()}),
     )
 
     def __init__(self, *args, required_kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # Formatted here, not at import, so it follows the request's language and the current limit.
+        self.fields["file"].help_text = _("PDF, JPEG or PNG, up to %(size)s.") % {
+            "size": filesizeformat(settings.DOCUMENT_MAX_SIZE)
+        }
         # The call's required kinds first: they are what the applicant is most likely uploading.
-        kinds = dict(DocumentKind.choices)
+        kinds = {k: DocumentKind(k).label for k in APPLICATION_UPLOAD_KINDS}
         ordered = [k for k in required_kinds if k in kinds] + [k for k in kinds if k not in required_kinds]
         self.fields["kind"].choices = [(k, kinds[k]) for k in ordered]
 

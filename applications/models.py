@@ -1,9 +1,10 @@
-"""Mobility calls, applications, their documents and their case events (the audit timeline)."""
+"""Mobility calls, applications and their case events (the audit timeline); documents live in documents.models."""
 
 import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from agreements.models import PartnerInstitution
+from documents.models import DocumentKind  # noqa: F401 - re-exported: the kinds moved to documents
 
 
 class Programme(models.TextChoices):
@@ -52,15 +54,6 @@ class CefrLevel(models.TextChoices):
     @classmethod
     def rank(cls, level: str) -> int:
         return cls.values.index(level)
-
-
-class DocumentKind(models.TextChoices):
-    TRANSCRIPT = "transcript", _("Transcript of records")
-    LANGUAGE_CERTIFICATE = "language_certificate", _("Language certificate")
-    MOTIVATION_LETTER = "motivation_letter", _("Motivation letter")
-    PASSPORT_COPY = "passport_copy", _("Passport copy")
-    PROGRAMME = "programme", _("Teaching / training programme")
-    OTHER = "other", _("Other")
 
 
 class ApplicationStatus(models.TextChoices):
@@ -146,6 +139,15 @@ class CallPlace(models.Model):
     )
     places = models.PositiveIntegerField(_("places"))
     places_taken = models.PositiveIntegerField(_("places taken"), default=0)
+    # The agreement quota these places come from; empty when an admin set the places by hand.
+    quota = models.ForeignKey(
+        "agreements.AgreementQuota",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="call_places",
+        verbose_name=_("agreement quota"),
+    )
 
     class Meta:
         ordering = ["call", "partner__name"]
@@ -162,7 +164,17 @@ class CallPlace(models.Model):
 
     @property
     def places_left(self) -> int:
-        return self.places - self.places_taken
+        left = self.places - self.places_taken
+        if self.quota_id is not None:
+            # The agreement's yearly quota may be shared by several calls, and ends with the agreement.
+            quota = self.quota
+            offering = quota.agreement.status in ("active", "expiring")
+            left = min(left, quota.remaining) if offering else 0
+        return max(left, 0)
+
+    @property
+    def from_agreement(self) -> bool:
+        return self.quota_id is not None
 
 
 class Application(models.Model):
@@ -207,6 +219,12 @@ class Application(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    documents = GenericRelation(
+        "documents.Document",
+        content_type_field="case_type",
+        object_id_field="case_id",
+        related_query_name="application",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -266,35 +284,9 @@ class HostChoice(models.Model):
         return f"{self.rank}. {self.place.partner.name}"
 
 
-def document_upload_to(instance: "Document", filename: str) -> str:
-    # The storage key is ours, never the user's filename.
+def document_upload_to(instance, filename: str) -> str:  # pragma: no cover
+    # Only migration 0001 refers to this (the removed applications.Document); documents.models has the keys now.
     return f"documents/applications/{instance.application_id}/{uuid.uuid4().hex}"
-
-
-class Document(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
-    kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices)
-    file = models.FileField(_("file"), upload_to=document_upload_to, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size"))
-    version = models.PositiveIntegerField(_("version"), default=1)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
-
-    class Meta:
-        ordering = ["kind", "-version"]
-        verbose_name = _("document")
-        verbose_name_plural = _("documents")
-        constraints = [
-            models.UniqueConstraint(fields=["application", "kind", "version"], name="document_unique_version"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} v{self.version}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("applications:document", args=[self.application_id, self.pk])
 
 
 class CaseEventQuerySet(models.QuerySet):

@@ -5,13 +5,17 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role, user_department_ids
-from applications.models import Application, ApplicationStatus, Call, CallPlace, CaseEvent, Document, HostChoice
+from applications.models import Application, ApplicationStatus, Call, CallPlace, CaseEvent, HostChoice
 from applications.permissions import ALL_CASES_ROLES, DEPARTMENT_ROLES, can_view_application
+from documents.models import Document
 
 
 def call_list_open(*, user=None) -> QuerySet[Call]:
     calls = Call.objects.open().prefetch_related(
-        Prefetch("places", queryset=CallPlace.objects.select_related("partner").order_by("partner__name"))
+        Prefetch(
+            "places",
+            queryset=CallPlace.objects.select_related("partner", "quota__agreement").order_by("partner__name"),
+        )
     )
     if user is not None and user.is_authenticated:
         if has_role(user, Role.STUDENT) and not has_role(user, Role.STAFF):
@@ -30,7 +34,10 @@ def access_call_open(*, call_id) -> Call:
 
 def _with_related(qs: QuerySet[Application]) -> QuerySet[Application]:
     return qs.select_related("applicant", "call", "department", "nominated_place__partner").prefetch_related(
-        Prefetch("choices", queryset=HostChoice.objects.select_related("place__partner").order_by("rank"))
+        Prefetch(
+            "choices",
+            queryset=HostChoice.objects.select_related("place__partner", "place__quota__agreement").order_by("rank"),
+        )
     )
 
 
@@ -77,6 +84,22 @@ def application_current_documents(*, application: Application) -> dict[str, Docu
     for document in application_documents(application=application):
         current.setdefault(document.kind, document)
     return current
+
+
+def application_document_versions(*, application: Application) -> list[dict]:
+    """The latest version of each kind, as the timeline records it with a decision."""
+    return [
+        {"kind": d.kind, "version": d.version, "sha256": d.sha256, "status": d.status}
+        for d in application_current_documents(application=application).values()
+    ]
+
+
+def application_document_history(*, application: Application) -> dict[str, list[Document]]:
+    """Every version of each kind, newest first."""
+    history: dict[str, list[Document]] = {}
+    for document in application_documents(application=application):
+        history.setdefault(document.kind, []).append(document)
+    return history
 
 
 def access_document(*, user, application_id, document_id) -> Document:

@@ -16,12 +16,11 @@ from applications.models import (
     CallPlace,
     CaseEvent,
     CefrLevel,
-    Document,
-    DocumentKind,
     HostChoice,
 )
 from applications.selectors import application_documents
 from applications.services import EDITABLE_FIELDS
+from documents.models import APPLICATION_UPLOAD_KINDS, Document, DocumentKind, DocumentStatus
 
 # --- errors (documented in the schema; produced by config.api.exception_handler) -----------------
 
@@ -50,6 +49,28 @@ class CefrLevelField(serializers.ChoiceField):
 class DocumentKindField(serializers.ChoiceField):
     def __init__(self, **kwargs):
         super().__init__(choices=DocumentKind.choices, **kwargs)
+
+
+@extend_schema_field(
+    {"type": "string", "enum": list(APPLICATION_UPLOAD_KINDS), "description": "A kind an applicant may upload."},
+    component_name="ApplicationDocumentKind",
+)
+class ApplicationDocumentKindField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=[(k, DocumentKind(k).label) for k in APPLICATION_UPLOAD_KINDS], **kwargs)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": DocumentStatus.values,
+        "description": "pending: being checked (checksum, type, virus scan); ready; rejected (see rejection_reason).",
+    },
+    component_name="DocumentStatus",
+)
+class DocumentStatusField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=DocumentStatus.choices, **kwargs)
 
 
 @extend_schema_field({"type": "string", "enum": ApplicationStatus.values}, component_name="ApplicationStatus")
@@ -156,15 +177,36 @@ class HostChoiceSerializer(serializers.ModelSerializer):
 
 class DocumentSerializer(serializers.ModelSerializer):
     kind = DocumentKindField(read_only=True)
+    status = DocumentStatusField(read_only=True)
+    scan_result = serializers.CharField(
+        read_only=True,
+        help_text=_('"clean", "not scanned" (no virus scanner configured), "infected: <signature>", or "generated".'),
+    )
+    uploaded_by = PersonSerializer(read_only=True, allow_null=True)
     download_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Document
-        fields = ["id", "kind", "version", "original_name", "size", "content_type", "uploaded_at", "download_url"]
+        fields = [
+            "id",
+            "kind",
+            "version",
+            "original_name",
+            "size",
+            "content_type",
+            "sha256",
+            "status",
+            "rejection_reason",
+            "scan_result",
+            "uploaded_by",
+            "uploaded_at",
+            "processed_at",
+            "download_url",
+        ]
         read_only_fields = fields
 
     def get_download_url(self, document) -> str:
-        url = reverse("api-application-document-file", args=[document.application_id, document.pk])
+        url = reverse("api-application-document-file", args=[document.case_id, document.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request is not None else url
 
@@ -247,8 +289,10 @@ class ApplicationCreateSerializer(ApplicationWriteSerializer):
 
 
 class DocumentUploadSerializer(serializers.Serializer):
-    kind = DocumentKindField()
-    file = serializers.FileField(help_text=_("A PDF, JPEG or PNG file."))
+    kind = ApplicationDocumentKindField()
+    file = serializers.FileField(
+        help_text=_("A PDF, JPEG or PNG file; its content must match its extension. Up to DOCUMENT_MAX_SIZE bytes.")
+    )
 
 
 # --- history -----------------------------------------------------------------------------------

@@ -7,16 +7,16 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
-from applications.documents import sniff_upload
+from agreements.models import AgreementQuota
+from agreements.services import quota_consume_rollback_unsafe
 from applications.models import (
     Application,
     ApplicationStatus,
@@ -25,11 +25,14 @@ from applications.models import (
     CallPlace,
     CaseEvent,
     CefrLevel,
-    Document,
-    DocumentKind,
     HostChoice,
 )
+from config.effects import on_commit_delay
 from config.errors import NoPlaceLeft, StaleState
+from documents.letters import DecisionLetter, LetterStep, render_decision_letter
+from documents.models import APPLICATION_UPLOAD_KINDS, Document, DocumentKind, DocumentStatus
+from documents.services import atomic_storing, document_store, document_store_generated
+from notifications import services as notification_services
 
 EDITABLE_FIELDS = (
     "period_start",
@@ -149,43 +152,26 @@ def application_update(
     return application
 
 
-@transaction.atomic
 def document_attach(*, application: Application, actor, kind: str, file: UploadedFile) -> Document:
-    """Store an uploaded document as the next version of its kind."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.applicant_id != actor.pk:
-        raise PermissionDenied(_("Only the applicant can add documents to this application."))
-    if not application.is_editable:
-        raise StaleState(_("Documents can be added only while the application is a draft or sent back to you."))
-    if kind not in DocumentKind.values:
-        raise ValidationError({"kind": _("Choose a valid document kind.")})
-    sniffed = sniff_upload(file, max_size=settings.DOCUMENT_MAX_SIZE)
-    last = application.documents.filter(kind=kind).aggregate(v=Max("version"))["v"] or 0
-    document = Document(
-        application=application,
-        kind=kind,
-        original_name=sniffed.display_name,
-        content_type=sniffed.content_type,
-        size=sniffed.size,
-        version=last + 1,
-        uploaded_by=actor,
-    )
-    document.file.save("upload", file, save=False)
-    # If saving the row fails, the stored file must not outlive it.
-    try:
-        document.full_clean(exclude=["file"])
-        document.save()
-    except Exception:
-        document.file.delete(save=False)
-        raise
-    case_event_record(
-        application=application,
-        action=CaseEvent.Action.DOCUMENT_UPLOADED,
-        actor=actor,
-        step=application.status,
-        status_before=application.status,
-        data={"kind": kind, "version": document.version, "document_id": document.pk},
-    )
+    """Store an uploaded document as the next version of its kind (documents.services.document_store checks
+    it); it is pending until checked after commit. Only the applicant, only while they may edit the case."""
+    with atomic_storing():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if application.applicant_id != actor.pk:
+            raise PermissionDenied(_("Only the applicant can add documents to this application."))
+        if not application.is_editable:
+            raise StaleState(_("Documents can be added only while the application is a draft or sent back to you."))
+        document = document_store(
+            case=application, kind=kind, file=file, actor=actor, allowed_kinds=APPLICATION_UPLOAD_KINDS
+        )
+        case_event_record(
+            application=application,
+            action=CaseEvent.Action.DOCUMENT_UPLOADED,
+            actor=actor,
+            step=application.status,
+            status_before=application.status,
+            data={"kind": kind, "version": document.version, "document_id": document.pk, "sha256": document.sha256},
+        )
     return document
 
 
@@ -231,10 +217,21 @@ def application_submission_errors(*, application: Application, now=None) -> dict
             )
     if not application.choices.exists():
         add("choices", _("Choose at least one host institution."))
-    present = set(application.documents.values_list("kind", flat=True))
-    missing = [DocumentKind(k).label for k in call.required_documents if k in DocumentKind.values and k not in present]
+    latest: dict[str, Document] = {}
+    for document in application.documents.order_by("kind", "-version"):
+        latest.setdefault(document.kind, document)
+    required = [k for k in call.required_documents if k in DocumentKind.values]
+    missing = [DocumentKind(k).label for k in required if k not in latest]
     if missing:
         add("documents", _("Upload the required documents: %(kinds)s.") % {"kinds": ", ".join(str(m) for m in missing)})
+    for kind in required:
+        document = latest.get(kind)
+        if document is not None and document.status == DocumentStatus.REJECTED:
+            add(
+                "documents",
+                _("%(kind)s (version %(version)s) was rejected: %(reason)s Upload a new version.")
+                % {"kind": DocumentKind(kind).label, "version": document.version, "reason": document.rejection_reason},
+            )
     return errors
 
 
@@ -261,9 +258,10 @@ def application_submit(*, application: Application, actor) -> Application:
         mobility_flow_resubmit(application=application, actor=actor)
         action = CaseEvent.Action.RESUBMITTED
     application.refresh_from_db()
-    case_event_record(
+    event = case_event_record(
         application=application, action=action, actor=actor, step="applicant", status_before=status_before
     )
+    notification_services.case_event_notify(event=event)
     return application
 
 
@@ -280,18 +278,145 @@ def application_enter_status(*, application: Application, status: str, final: bo
 def application_approve(*, application: Application) -> CallPlace:
     """Final approval: take one place at the highest-ranked choice that has one left.
 
-    Runs inside the prorector's decision transaction. The chosen places are locked (in primary-key
-    order, so two approvals never deadlock) before they are counted; the CHECK constraint on
-    CallPlace is the last line of defence."""
+    Runs inside the prorector's decision transaction. The chosen call places, then the agreement quotas
+    behind them, are locked in primary-key order (so two approvals never deadlock) before they are
+    counted; a place from an agreement also takes one of the agreement's yearly quota. The CHECK
+    constraints on CallPlace and AgreementQuota are the last line of defence."""
     choices = list(application.choices.order_by("rank").values_list("place_id", flat=True))
     locked = {p.pk: p for p in CallPlace.objects.select_for_update().filter(pk__in=choices).order_by("pk")}
+    quota_ids = sorted({p.quota_id for p in locked.values() if p.quota_id})
+    list(AgreementQuota.objects.select_for_update().filter(pk__in=quota_ids).order_by("pk").values_list("pk"))
     for place_id in choices:
         place = locked[place_id]
-        if place.places_taken < place.places:
-            CallPlace.objects.filter(pk=place.pk).update(places_taken=F("places_taken") + 1)
-            application.nominated_place = place
-            application.status = ApplicationStatus.APPROVED
-            application.decided_at = timezone.now()
-            application.save(update_fields=["nominated_place", "status", "decided_at", "updated_at"])
-            return place
+        if place.places_taken >= place.places:
+            continue
+        if place.quota_id is not None and not quota_consume_rollback_unsafe(quota_id=place.quota_id):
+            continue
+        CallPlace.objects.filter(pk=place.pk).update(places_taken=F("places_taken") + 1)
+        application.nominated_place = place
+        application.status = ApplicationStatus.APPROVED
+        application.decided_at = timezone.now()
+        application.save(update_fields=["nominated_place", "status", "decided_at", "updated_at"])
+        return place
     raise NoPlaceLeft()
+
+
+# A call's mobility type -> the agreement category whose outgoing quota offers its places.
+CALL_CATEGORY = {
+    "study": "student_studies",
+    "traineeship": "student_traineeship",
+    "teaching": "staff_teaching",
+    "training": "staff_training",
+}
+
+
+@transaction.atomic
+def call_places_from_agreements(*, call: Call) -> int:
+    """Offer the call's places from the active agreements' outgoing quotas for its academic year and
+    category; places an admin set by hand (no quota) stay as they are. Returns the places created or updated."""
+    category = CALL_CATEGORY[call.mobility_type]
+    quotas = (
+        AgreementQuota.objects.filter(
+            academic_year=call.academic_year,
+            direction="outgoing",
+            category=category,
+            agreement__status__in=["active", "expiring"],
+        )
+        .select_related("agreement")
+        .order_by("agreement__partner_id", "-agreement__end_date", "-pk")
+    )
+    chosen: dict[int, AgreementQuota] = {}
+    for quota in quotas:
+        chosen.setdefault(quota.agreement.partner_id, quota)  # the agreement ending last wins
+    existing = {p.partner_id: p for p in CallPlace.objects.select_for_update().filter(call=call)}
+    changed = 0
+    for partner_id, quota in chosen.items():
+        place = existing.get(partner_id)
+        if place is None:
+            CallPlace.objects.create(call=call, partner_id=partner_id, places=quota.places, quota=quota)
+            changed += 1
+        elif place.quota_id is not None and (place.quota_id != quota.pk or place.places != quota.places):
+            place.quota = quota
+            place.places = max(quota.places, place.places_taken)
+            place.save(update_fields=["quota", "places"])
+            changed += 1
+    return changed
+
+
+# --- decision letters ---------------------------------------------------------------------------
+
+LETTER_DECISIONS = (CaseEvent.Action.APPROVED, CaseEvent.Action.CHANGES_REQUESTED, CaseEvent.Action.REJECTED)
+
+
+def decision_letter_schedule(*, application: Application) -> None:
+    """Called by the flow when a case is finally approved or rejected: the letter is rendered by a
+    worker once the decision has committed (a rolled-back decision gets none)."""
+    from applications.tasks import decision_letter_task
+
+    on_commit_delay(decision_letter_task, application.pk)
+
+
+def decision_letter_build(*, application: Application) -> DecisionLetter:
+    """What the letter says, from the case and its timeline's decisions."""
+    events = application.events.select_related("actor").filter(action__in=LETTER_DECISIONS).order_by("created_at")
+    place = application.nominated_place
+    return DecisionLetter(
+        case_number=f"#{application.pk}",
+        reference=str(application.reference),
+        decision=application.status,
+        decided_at=application.decided_at or timezone.now(),
+        applicant=application.applicant.get_full_name() or application.applicant.get_username(),
+        call=application.call.title,
+        department=application.department.name,
+        nominated_to=place.partner.name if place is not None else "",
+        steps=[
+            LetterStep(
+                step=event.step,
+                actor=(event.actor.get_full_name() or event.actor.get_username()) if event.actor else "—",
+                decided_at=event.created_at,
+                decision=event.action,
+                comment=event.comment,
+            )
+            for event in events
+        ],
+    )
+
+
+def decision_letter_generate(*, application_id: int) -> Document | None:
+    """Render and store the decision letter of a finally decided case, once: running it again (a retry, a
+    duplicate message) returns the letter already stored. None while the case is not decided."""
+    application = (
+        Application.objects.select_related("applicant", "call", "department", "nominated_place__partner")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None or application.status not in (ApplicationStatus.APPROVED, ApplicationStatus.REJECTED):
+        return None
+    existing = application.documents.filter(kind=DocumentKind.DECISION_LETTER).first()
+    if existing is not None:
+        return existing
+    # Rendered outside the transaction: it is the slow part, and the lock below makes a race harmless.
+    content = render_decision_letter(decision_letter_build(application=application))
+    with atomic_storing():
+        document, created = document_store_generated(
+            case=application,
+            kind=DocumentKind.DECISION_LETTER,
+            content=content,
+            name=f"decision-letter-{application.pk}.pdf",
+        )
+        if created:
+            event = case_event_record(
+                application=application,
+                action=CaseEvent.Action.DOCUMENT_UPLOADED,
+                step=application.status,
+                status_before=application.status,
+                data={
+                    "kind": document.kind,
+                    "version": document.version,
+                    "document_id": document.pk,
+                    "sha256": document.sha256,
+                },
+            )
+            # The applicant is told the letter is ready (the notifications outbox decides how, after commit).
+            notification_services.case_event_notify(event=event)
+    return document

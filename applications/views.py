@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -21,13 +21,14 @@ from applications.selectors import (
     access_application,
     access_call_open,
     access_document,
-    application_current_documents,
+    application_document_history,
     application_events,
     application_list,
     application_list_own,
     call_list_open,
 )
 from config.errors import Conflict
+from documents.downloads import document_response
 
 # What the timeline calls each step (event.step holds a flow step or the status the case was in).
 STEP_LABELS = {
@@ -73,15 +74,28 @@ def case_context(*, user, application: Application, upload_form=None, submit_err
     from workflows.permissions import can_decide
     from workflows.selectors import open_task_for_application
 
-    current = application_current_documents(application=application)
+    history = application_document_history(application=application)
     required = [k for k in application.call.required_documents if k in DocumentKind.values]
     documents = [
-        {"kind": kind, "label": DocumentKind(kind).label, "document": current.get(kind), "required": kind in required}
-        for kind in [*required, *(k for k in current if k not in required)]
+        {
+            "kind": kind,
+            "label": DocumentKind(kind).label,
+            "document": history[kind][0] if kind in history else None,
+            "older": history.get(kind, [])[1:],
+            "required": kind in required,
+        }
+        for kind in [*required, *(k for k in history if k not in required)]
     ]
     events = list(application_events(application=application))
     for event in events:
         event.step_label = step_label(event.step)
+        kind = event.data.get("kind") if event.action == CaseEvent.Action.DOCUMENT_UPLOADED else None
+        event.document_label = (
+            _("%(kind)s, version %(version)s")
+            % {"kind": DocumentKind(kind).label, "version": event.data.get("version")}
+            if kind in DocumentKind.values
+            else ""
+        )
     changes_request = None
     if application.status == ApplicationStatus.CHANGES_REQUESTED:
         changes_request = next((e for e in reversed(events) if e.action == CaseEvent.Action.CHANGES_REQUESTED), None)
@@ -273,13 +287,7 @@ def application_submit(request: HttpRequest, application_id: int) -> HttpRespons
 
 
 @login_required
-def document_download(request: HttpRequest, application_id: int, document_id: int) -> FileResponse:
+def document_download(request: HttpRequest, application_id: int, document_id: int) -> HttpResponseBase:
+    """The case permission first (404 for a stranger), then the file or a short-lived S3 URL."""
     document = access_document(user=request.user, application_id=application_id, document_id=document_id)
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return document_response(document)

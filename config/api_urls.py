@@ -4,6 +4,18 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api import TokenObtainView
+from agreements.api import (
+    AgreementDetailView,
+    AgreementDocumentFileView,
+    AgreementDocumentsView,
+    AgreementHistoryView,
+    AgreementListView,
+    AgreementQuotasView,
+    AgreementSubmitView,
+    AgreementVersionsView,
+    PartnerDetailView,
+    PartnerListView,
+)
 from applications.api import (
     ApplicationDetailView,
     ApplicationDocumentFileView,
@@ -13,7 +25,8 @@ from applications.api import (
     ApplicationSubmitView,
     CallListView,
 )
-from workflows.api import TaskDecisionView, TaskListView
+from notifications.api import NotificationListView, NotificationReadAllView, NotificationReadView
+from workflows.api import TaskDecisionView, TaskListView, TaskMarkSentView, TaskSignedView
 
 v1 = [
     path("auth/token/", TokenObtainView.as_view(), name="api-token"),
@@ -36,6 +49,25 @@ v1 = [
     ),
     path("tasks/", TaskListView.as_view(), name="api-task-list"),
     path("tasks/<int:task_id>/decision/", TaskDecisionView.as_view(), name="api-task-decision"),
+    path("tasks/<int:task_id>/mark-sent/", TaskMarkSentView.as_view(), name="api-task-mark-sent"),
+    path("tasks/<int:task_id>/signed/", TaskSignedView.as_view(), name="api-task-signed"),
+    path("partners/", PartnerListView.as_view(), name="api-partner-list"),
+    path("partners/<int:partner_id>/", PartnerDetailView.as_view(), name="api-partner-detail"),
+    path("agreements/", AgreementListView.as_view(), name="api-agreement-list"),
+    path("agreements/<int:agreement_id>/", AgreementDetailView.as_view(), name="api-agreement-detail"),
+    path("agreements/<int:agreement_id>/submit/", AgreementSubmitView.as_view(), name="api-agreement-submit"),
+    path("agreements/<int:agreement_id>/versions/", AgreementVersionsView.as_view(), name="api-agreement-versions"),
+    path("agreements/<int:agreement_id>/history/", AgreementHistoryView.as_view(), name="api-agreement-history"),
+    path("agreements/<int:agreement_id>/quotas/", AgreementQuotasView.as_view(), name="api-agreement-quotas"),
+    path("agreements/<int:agreement_id>/documents/", AgreementDocumentsView.as_view(), name="api-agreement-documents"),
+    path(
+        "agreements/<int:agreement_id>/documents/<int:document_id>/file/",
+        AgreementDocumentFileView.as_view(),
+        name="api-agreement-document-file",
+    ),
+    path("notifications/", NotificationListView.as_view(), name="api-notification-list"),
+    path("notifications/read-all/", NotificationReadAllView.as_view(), name="api-notification-read-all"),
+    path("notifications/<int:notification_id>/read/", NotificationReadView.as_view(), name="api-notification-read"),
 ]
 
 urlpatterns = [

@@ -7,5 +7,7 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("tasks/", include("workflows.urls")),
+    path("agreements/", include("agreements.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("applications.urls")),
 ]

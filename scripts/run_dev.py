@@ -1,6 +1,7 @@
-"""`make run`: the development web server and a real Celery worker side by side.
+"""`make run`: the development web server, a real Celery worker and Celery beat (the notification outbox relay,
+reminders and the daily digest; its schedule file is var/celerybeat-schedule) side by side.
 
-Both run until Ctrl-C (or SIGTERM / SIGHUP), which is passed on to each; when either one stops, the other is
+All run until Ctrl-C (or SIGTERM / SIGHUP), which is passed on to each; when any one stops, the others are
 stopped too and this script exits with a failure status. The broker is kombu's filesystem transport under
 var/broker/ unless REDIS_URL is set (config/settings/celery.py).
 """
@@ -58,7 +59,7 @@ def signal_group(process: subprocess.Popen, signum: int) -> None:
 
 
 def stop(processes: dict[str, subprocess.Popen]) -> None:
-    say("stopping the web server and the worker...")
+    say("stopping the web server, the worker and beat...")
     for name, process in processes.items():
         if process.poll() is None:
             if name == "worker":
@@ -93,8 +94,13 @@ def main() -> int:
         processes["worker"] = start(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info", "--concurrency", "2"]
         )
+        processes["beat"] = start(
+            [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "info"]
+            + ["--schedule", str(ROOT / "var" / "celerybeat-schedule")]
+        )
         processes["web"] = start([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"])
-        say(f"Körpü on http://127.0.0.1:{port}/ with a Celery worker on {broker}. Ctrl-C stops both.")
+        say(f"Körpü on http://127.0.0.1:{port}/ with a Celery worker and beat on {broker}. Ctrl-C stops them.")
+        say(f"Emails are written to {ROOT / 'var' / 'mail'}/ unless DJANGO_EMAIL_BACKEND says otherwise.")
         while not stop_requested:
             stopped = [(name, p.returncode) for name, p in processes.items() if p.poll() is not None]
             if stopped:

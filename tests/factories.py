@@ -1,5 +1,7 @@
 """factory_boy factories for the domain; `demo_world` fixtures in conftest build on them."""
 
+import struct
+import zlib
 from datetime import date, timedelta
 
 import factory
@@ -12,7 +14,19 @@ from agreements.models import PartnerInstitution
 from applications.models import Audience, Call, CallPlace, DocumentKind, MobilityType, Programme, Term
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack("!I", len(data)) + kind + data + struct.pack("!I", zlib.crc32(kind + data))
+
+
+# A real 1×1 grey PNG (signature, IHDR, IDAT, IEND).
+PNG_BYTES = (
+    b"\x89PNG\r\n\x1a\n"
+    + _png_chunk(b"IHDR", struct.pack("!IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+    + _png_chunk(b"IDAT", zlib.compress(b"\x00\x80"))
+    + _png_chunk(b"IEND", b"")
+)
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):

@@ -21,10 +21,13 @@ def _decided(decision):
     return lambda activation: activation.process.last_decision == decision
 
 
+def approval_is_bound(process, step: str) -> bool:
+    """Did `step` approve the current version of the terms (by hash)?"""
+    return getattr(process, f"{step}_sha256") == process.agreement.current_version.sha256
+
+
 def _needs(step):
-    return lambda activation: (
-        not agreement_services.approval_is_bound(agreement=activation.process.agreement, step=step)
-    )
+    return lambda activation: not approval_is_bound(activation.process, step)
 
 
 STEP_STATUS = {

@@ -110,13 +110,21 @@ class MobilityFlow(flow.Flow):
         application_services.application_enter_status(
             application=activation.process.application, status=STEP_STATUS[activation.flow_task.name]
         )
+        if activation.flow_task.name in STEP_PERMISSION:
+            # Late import: notifications reads workflows.selectors, which imports this module.
+            from notifications import services as notification_services
+
+            notification_services.task_deadline_start(task=activation.task)
+            notification_services.task_available_notify(task=activation.task)
 
     def approve_case(self, activation):
         # Runs inside the prorector's decision transaction: if no place is left the
         # exception rolls the whole decision back and the case stays with the prorector.
         application_services.application_approve(application=activation.process.application)
+        application_services.decision_letter_schedule(application=activation.process.application)
 
     def reject_case(self, activation):
         application_services.application_enter_status(
             application=activation.process.application, status=ApplicationStatus.REJECTED, final=True
         )
+        application_services.decision_letter_schedule(application=activation.process.application)

@@ -33,6 +33,9 @@ class AgreementProcess(Process):
         "agreements.Agreement", on_delete=models.PROTECT, related_name="process", verbose_name=_("agreement")
     )
     last_decision = models.CharField(_("last decision"), max_length=20, choices=Decision.choices, blank=True)
+    # The SHA-256 of the terms each review step last approved: an approval covers that version only.
+    head_review_sha256 = models.CharField(_("version the head approved"), max_length=64, blank=True)
+    prorector_review_sha256 = models.CharField(_("version the prorector approved"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("agreement process")

@@ -7,9 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from agreements.views import agreement_task
 from applications.selectors import access_application
 from applications.views import case_context, step_label
 from config.errors import Conflict
+from workflows.cases import AGREEMENT, kind_of_task, step_of_task
 from workflows.forms import DecisionForm
 from workflows.models import Decision
 from workflows.permissions import OPEN_TASK_STATUSES, REVIEW_STEPS, can_decide
@@ -17,18 +19,31 @@ from workflows.selectors import access_task, inbox_tasks
 from workflows.services import task_decide
 
 
+def inbox_row(task) -> dict:
+    """One inbox line for a task of either kind of case: the case, its step, who or which partner it
+    concerns, its department and what it is about (the call, or the agreement's title)."""
+    kind = kind_of_task(task)
+    case = kind.case_of(task)
+    step = step_of_task(task)
+    row = {"task": task, "kind": kind.key, "case": case, "step": step.label if step else task.flow_task.name}
+    if kind is AGREEMENT:
+        row.update(kind_label=_("Agreement"), who=case.partner.name, subject=case.title)
+    else:
+        row.update(kind_label=_("Application"), who=case.applicant, subject=case.call.title, application=case)
+    return row
+
+
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    rows = [
-        {"task": task, "application": task.process.mobilityprocess.application, "step": step_label(task.flow_task.name)}
-        for task in inbox_tasks(user=request.user)
-    ]
+    rows = [inbox_row(task) for task in inbox_tasks(user=request.user)]
     return render(request, "workflows/inbox.html", {"rows": rows})
 
 
 @login_required
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     task = access_task(user=request.user, task_id=task_id)
+    if kind_of_task(task) is AGREEMENT:
+        return agreement_task(request, task)
     application = access_application(user=request.user, application_id=task.process.mobilityprocess.application_id)
     if task.flow_task.name not in REVIEW_STEPS:
         # The applicant's own "revise" step is done from the application page.

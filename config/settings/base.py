@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "accounts",
     "agreements",
     "applications",
+    "documents",
     "workflows",
     "notifications",
 ]
@@ -64,6 +65,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -104,6 +106,21 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "/private-media-not-served/"
 DOCUMENT_MAX_SIZE = env.int("DOCUMENT_MAX_SIZE", default=10 * 1024 * 1024)
+# A kind's own limit in bytes, e.g. DOCUMENT_MAX_SIZES=signed_agreement=31457280 (others: DOCUMENT_MAX_SIZE).
+DOCUMENT_MAX_SIZES = {k: int(v) for k, v in env.dict("DOCUMENT_MAX_SIZES", default={}).items()}
+# A DOCX/ODT whose parts would unpack to more than this (or compress more than the ratio) is refused.
+DOCUMENT_ZIP_MAX_UNCOMPRESSED = env.int("DOCUMENT_ZIP_MAX_UNCOMPRESSED", default=100 * 1024 * 1024)
+DOCUMENT_ZIP_MAX_RATIO = env.int("DOCUMENT_ZIP_MAX_RATIO", default=100)
+# The virus-scan hook: a clamd reachable over TCP; without CLAMAV_HOST documents are marked "not scanned".
+CLAMAV_HOST = env("CLAMAV_HOST", default="")
+CLAMAV_PORT = env.int("CLAMAV_PORT", default=3310)
+CLAMAV_TIMEOUT = env.float("CLAMAV_TIMEOUT", default=60.0)
+# Uploads stream to a temporary file above FILE_UPLOAD_MAX_MEMORY_SIZE; the limited handler stops writing
+# past the largest document limit, so an oversized upload fills neither memory nor disk.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "documents.uploadhandlers.LimitedTemporaryFileUploadHandler",
+]
 # Active agreements ending within this many days become "expiring" and start a renewal draft.
 AGREEMENT_EXPIRY_WINDOW_DAYS = env.int("AGREEMENT_EXPIRY_WINDOW_DAYS", default=180)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -144,4 +161,5 @@ LOGGING = {
 }
 
 from .celery import *  # noqa: E402,F403
+from .notifications import *  # noqa: E402,F403
 from .storages import *  # noqa: E402,F403

@@ -4,15 +4,31 @@ so `make run` starts a real worker with no services installed (scripts/run_dev.p
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
+
+from .notifications import (
+    NOTIFICATION_DIGEST_HOUR_UTC,
+    NOTIFICATION_RELAY_INTERVAL_SECONDS,
+    NOTIFICATION_REMINDER_INTERVAL_SECONDS,
+)
 
 env = environ.Env()
 _VAR_DIR = Path(__file__).resolve().parent.parent.parent / "var"
 
 REDIS_URL = env("REDIS_URL", default="")
 
+# Short socket timeouts: a request that commits while Redis is down or hanging must not hang with it (the
+# notification outbox row stays pending and the relay sends it later). The visibility timeout is how long an
+# unacknowledged message (its worker died) waits before Redis hands it to another worker.
+REDIS_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": env.float("CELERY_REDIS_SOCKET_CONNECT_TIMEOUT", default=1.0),
+    "socket_timeout": env.float("CELERY_REDIS_SOCKET_TIMEOUT", default=2.0),
+    "visibility_timeout": env.int("CELERY_REDIS_VISIBILITY_TIMEOUT", default=3600),
+}
+
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = dict(REDIS_TRANSPORT_OPTIONS)
 else:
     _broker_dir = _VAR_DIR / "broker"
     # A host name keeps kombu from warning "No hostname was supplied" on every connection; the transport ignores it.
@@ -27,10 +43,47 @@ else:
     }
 
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing (from a request, after commit) gives up fast instead of retrying for seconds: one quick retry
+# covers a pooled connection that went stale; anything longer is the relay's job.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.0)
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Documents left pending by a broker or clamd outage are queued for processing again (idempotent).
+    "documents-requeue-pending": {
+        "task": "documents.tasks.document_requeue_pending_task",
+        "schedule": 600,
+    },
+    # The outbox relay: emails whose dispatch after commit failed (broker down) or whose worker died.
+    "notifications-relay": {
+        "task": "notifications.tasks.notification_relay_task",
+        "schedule": NOTIFICATION_RELAY_INTERVAL_SECONDS,
+    },
+    "notifications-due-soon": {
+        "task": "notifications.tasks.task_due_soon_reminders_task",
+        "schedule": NOTIFICATION_REMINDER_INTERVAL_SECONDS,
+    },
+    "notifications-overdue": {
+        "task": "notifications.tasks.task_overdue_reminders_task",
+        "schedule": NOTIFICATION_REMINDER_INTERVAL_SECONDS,
+    },
+    "notifications-escalations": {
+        "task": "notifications.tasks.task_escalations_task",
+        "schedule": NOTIFICATION_REMINDER_INTERVAL_SECONDS,
+    },
+    # Agreements ending within AGREEMENT_EXPIRY_WINDOW_DAYS become expiring and start a renewal (idempotent).
+    "agreements-expiry-sweep": {
+        "task": "agreements.expiry_sweep",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "notifications-digest": {
+        "task": "notifications.tasks.digests_send_task",
+        "schedule": crontab(hour=NOTIFICATION_DIGEST_HOUR_UTC, minute=0),
+    },
+}

@@ -5,7 +5,8 @@ decided task or a case that moved on."""
 import pytest
 from rest_framework.test import APIClient
 
-from applications.models import Application, CaseEvent, Document
+from applications.models import Application, CaseEvent
+from documents.models import Document
 from tests.api.conftest import (
     APPLICATIONS_URL,
     CALLS_URL,
@@ -88,7 +89,7 @@ def test_another_student_gets_404_for_everything_about_my_application(world, cli
     # given student1's submitted application with documents
     app_id = api_create_ready(clients.student1, world)
     api_submit(clients.student1, app_id)
-    document_id = Document.objects.filter(application_id=app_id).values_list("pk", flat=True).first()
+    document_id = Document.objects.filter(application__pk=app_id).values_list("pk", flat=True).first()
     other = clients.student2
     events_before = CaseEvent.objects.filter(application_id=app_id).count()
 
@@ -109,13 +110,13 @@ def test_another_student_gets_404_for_everything_about_my_application(world, cli
     assert other.get(APPLICATIONS_URL).json()["count"] == 0
     # and nothing changed
     assert CaseEvent.objects.filter(application_id=app_id).count() == events_before
-    assert Document.objects.filter(application_id=app_id).count() == 2
+    assert Document.objects.filter(application__pk=app_id).count() == 2
 
 
 def test_a_document_of_another_application_is_404(world, clients):
     mine = api_create_ready(clients.student1, world)
     theirs = api_create_ready(clients.student2, world)
-    their_document = Document.objects.filter(application_id=theirs).values_list("pk", flat=True).first()
+    their_document = Document.objects.filter(application__pk=theirs).values_list("pk", flat=True).first()
     assert clients.student1.get(application_url(mine, f"documents/{their_document}/file/")).status_code == 404
 
 

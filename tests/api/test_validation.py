@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from applications.models import Application, CaseEvent, Document
+from applications.models import Application, CaseEvent
+from documents.models import Document
 from tests.api.conftest import (
     APPLICATIONS_URL,
     api_create_ready,
@@ -154,7 +155,7 @@ def test_an_invalid_upload_is_400_and_stores_nothing(world, clients, name, conte
 
     assert response.status_code == 400
     assert list(response.json()) == ["file"]
-    assert not Document.objects.filter(application_id=app_id).exists()
+    assert not Document.objects.filter(application__pk=app_id).exists()
     assert CaseEvent.objects.filter(application_id=app_id).count() == events
 
 
@@ -166,7 +167,7 @@ def test_an_upload_of_an_unknown_kind_or_without_a_file_is_400(world, clients):
     )
     assert missing_file.status_code == 400
     assert list(missing_file.json()) == ["file"]
-    assert not Document.objects.filter(application_id=app_id).exists()
+    assert not Document.objects.filter(application__pk=app_id).exists()
 
 
 def test_patch_with_bad_values_is_400_and_changes_nothing(world, clients):

@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from applications import services
-from applications.models import Application, ApplicationStatus, Call, CaseEvent, Document
+from applications.models import Application, ApplicationStatus, Call, CaseEvent
 from config.errors import StaleState
+from documents.models import Document
 from tests.conftest import make_ready_application, pdf_upload
 from tests.factories import PNG_BYTES, CallFactory, CallPlaceFactory, valid_application_fields
 
@@ -180,7 +181,7 @@ def test_new_upload_of_a_kind_is_the_next_version_with_a_safe_name(world):
     assert doc.version == 2
     assert doc.original_name == "passwd.pdf"
     assert "etc" not in doc.file.name and ".." not in doc.file.name
-    assert doc.file.name.startswith(f"documents/applications/{app.pk}/")
+    assert doc.file.name.startswith(f"documents/applications.application/{app.pk}/")
 
 
 def test_one_live_application_per_call(world):

@@ -108,7 +108,9 @@ def test_send_back_shows_the_comment_and_the_student_revises_and_resubmits(clien
     assert task_url(application) in text(client.get(reverse("workflows:inbox")))
 
 
-@pytest.mark.parametrize("decision, error", [("reject", "Give the reason"), ("request_changes", "Tell the applicant")])
+@pytest.mark.parametrize(
+    "decision, error", [("reject", "Give the reason"), ("request_changes", "Say what should change")]
+)
 def test_reject_and_send_back_require_a_comment(client, world, decision, error):
     application = make_submitted_application(world)
     response = decide_through_pages(client, world.coordinator_ce, application, decision, "  ", follow=False)

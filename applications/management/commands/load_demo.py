@@ -1,20 +1,27 @@
 """Demo data for `make run`: departments, a user for every role, partners and an open call.
 Idempotent; refused unless DEBUG so it can never touch a production database."""
 
-from datetime import timedelta
+import io
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Department, User
 from accounts.roles import Role, setup_roles
-from agreements.models import PartnerInstitution
+from agreements import services as agreement_services
+from agreements.models import Agreement, PartnerInstitution
 from applications.models import Audience, Call, CallPlace, DocumentKind, MobilityType, Programme, Term
+from applications.services import call_places_from_agreements
+from workflows import services as flow_services
+from workflows.selectors import open_task_for_agreement
 
 PASSWORD = "demo"
+DEMO_AGREEMENT_NUMBER = "NDU-IIA-2026-001"
 
 DEPARTMENTS = [("Computer Engineering", "ce"), ("Mathematics", "math")]
 
@@ -99,11 +106,96 @@ class Command(BaseCommand):
             if not created and call.closes_at <= now:
                 # Keep the demo call open however long ago the demo was first loaded.
                 Call.objects.filter(pk=call.pk).update(closes_at=now + timedelta(days=60))
+            agreement = self._demo_agreement(partner=partners[0][0], department=departments["ce"])
+            # TU Berlin's places come from the agreement's outgoing quota; the others are set by hand.
+            call_places_from_agreements(call=call)
             for partner, places in partners:
                 CallPlace.objects.get_or_create(call=call, partner=partner, defaults={"places": places})
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(USERS)} users (password '{PASSWORD}'), "
-                f"{len(partners)} partners, call “{call.title}”."
+                f"{len(partners)} partners, call “{call.title}”, agreement “{agreement.title}” ({agreement.status})."
             )
         )
+
+    def _demo_agreement(self, *, partner, department):
+        """An Erasmus+ IIA with the first partner, taken through the whole agreement flow by the demo users."""
+        existing = Agreement.objects.filter(number=DEMO_AGREEMENT_NUMBER).first()
+        if existing is not None:
+            return existing
+        users = {u.username: u for u in User.objects.filter(username__in=["coordinator_ce", "head_ce", "prorector"])}
+        coordinator = users["coordinator_ce"]
+        agreement = agreement_services.agreement_create_draft(
+            actor=coordinator,
+            department=department,
+            number=DEMO_AGREEMENT_NUMBER,
+            title=f"Erasmus+ inter-institutional agreement with {partner.name}",
+            type="erasmus_iia",
+            partner=partner.pk,
+            partner_unit=None,
+            start_date=date(2026, 9, 1),
+            end_date=date(2029, 8, 31),
+            text="The partners exchange students and staff in computer science under Erasmus+.",
+            our_signatory_name="Kamran İsmayılov",
+            our_signatory_position="Prorector for international relations",
+            partner_signatory_name="Prof. Dr. Anna Weber",
+            partner_signatory_position="Vice-president international",
+            conditions=[
+                {
+                    "direction": "outgoing",
+                    "category": "student_studies",
+                    "first_academic_year": "2026/27",
+                    "last_academic_year": "2028/29",
+                    "mobilities_per_year": 3,
+                    "total_months_per_year": 15,
+                    "subject_areas": ["0613"],
+                    "eqf_levels": [6, 7],
+                    "languages": [{"language": "en", "cefr": "B2"}, {"language": "de", "cefr": "B1"}],
+                },
+                {
+                    "direction": "incoming",
+                    "category": "student_studies",
+                    "first_academic_year": "2026/27",
+                    "last_academic_year": "2028/29",
+                    "mobilities_per_year": 2,
+                    "total_months_per_year": 10,
+                    "subject_areas": ["0613"],
+                    "eqf_levels": [6],
+                    "languages": [{"language": "en", "cefr": "B2"}],
+                },
+                {
+                    "direction": "outgoing",
+                    "category": "staff_teaching",
+                    "first_academic_year": "2026/27",
+                    "last_academic_year": "2028/29",
+                    "mobilities_per_year": 1,
+                    "total_days_per_year": 5,
+                },
+            ],
+        )
+        agreement_services.agreement_submit(agreement=agreement, actor=coordinator)
+        for approver in ("head_ce", "prorector"):
+            task = open_task_for_agreement(agreement=agreement)
+            flow_services.task_decide(user=users[approver], task_id=task.pk, decision="approve", comment="Approved.")
+        task = open_task_for_agreement(agreement=agreement)
+        flow_services.agreement_mark_sent(user=coordinator, task_id=task.pk, comment="Sent for signature.")
+        task = open_task_for_agreement(agreement=agreement)
+        return flow_services.agreement_record_signed(
+            user=coordinator,
+            task_id=task.pk,
+            our_signed_on=date(2026, 7, 1),
+            partner_signed_on=date(2026, 7, 8),
+            file=SimpleUploadedFile("signed-agreement.pdf", _signed_pdf(partner.name), content_type="application/pdf"),
+        )
+
+
+def _signed_pdf(partner_name: str) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.drawString(72, 770, f"Erasmus+ inter-institutional agreement — {partner_name}")
+    pdf.drawString(72, 750, "Signed by both parties (demo copy).")
+    pdf.save()
+    return buffer.getvalue()

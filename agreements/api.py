@@ -1,0 +1,341 @@
+"""REST endpoints of the partner registry (/api/v1/partners/) and of agreements (/api/v1/agreements/...).
+
+Each view parses its input, fetches through a selector (404 for what the caller may not see — students see
+no partners or agreements at all), calls one service and answers with the object as the caller now sees
+it. Services raise ValidationError (400), PermissionDenied (403) and config.errors.Conflict (409)."""
+
+from django.db.models import ProtectedError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from agreements import services
+from agreements.permissions import can_read_partners
+from agreements.selectors import (
+    access_agreement,
+    access_agreement_document,
+    access_partner,
+    agreement_documents,
+    agreement_events,
+    agreement_list_visible,
+    agreement_quota_rows,
+    agreement_versions,
+    draft_department,
+    partner_list,
+)
+from agreements.serializers import (
+    AgreementCreateSerializer,
+    AgreementDetailSerializer,
+    AgreementDocumentSerializer,
+    AgreementDocumentUploadSerializer,
+    AgreementEventSerializer,
+    AgreementFilterSerializer,
+    AgreementSerializer,
+    AgreementVersionSerializer,
+    AgreementWriteSerializer,
+    PartnerFilterSerializer,
+    PartnerSerializer,
+    PartnerWriteSerializer,
+    QuotaSerializer,
+)
+from applications.api import FIELD_ERRORS
+from applications.serializers import ErrorSerializer
+from documents.downloads import document_response
+
+PARTNERS = ["partners"]
+AGREEMENTS = ["agreements"]
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such agreement, or not yours to see.")
+PARTNER_NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such partner; students see no partners.")
+FORBIDDEN = OpenApiResponse(ErrorSerializer, description="You may see this but not do this.")
+CONFLICT = OpenApiResponse(ErrorSerializer, description="The agreement is no longer in a state that allows this.")
+
+
+def _require_staff(user) -> None:
+    if not can_read_partners(user):
+        raise Http404(_("No such page."))
+
+
+# --- partners ----------------------------------------------------------------------------------
+
+
+def _partner_response(request, partner_id, status_code=status.HTTP_200_OK) -> Response:
+    partner = access_partner(user=request.user, partner_id=partner_id)
+    return Response(PartnerSerializer(partner, context={"request": request}).data, status=status_code)
+
+
+def _partner_children(fields: dict) -> tuple:
+    return fields.pop("units", None), fields.pop("contacts", None)
+
+
+class PartnerListView(GenericAPIView):
+    serializer_class = PartnerSerializer
+
+    @extend_schema(
+        tags=PARTNERS,
+        operation_id="partners_list",
+        summary="Partner institutions",
+        description="Every partner, by name; filter by part of the name, country, city or Erasmus code. Staff only.",
+        parameters=[PartnerFilterSerializer],
+        responses={200: PartnerSerializer(many=True), 404: PARTNER_NOT_FOUND},
+    )
+    def get(self, request):
+        filters = PartnerFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        page = self.paginate_queryset(partner_list(user=request.user, **filters.validated_data))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        tags=PARTNERS,
+        operation_id="partners_create",
+        summary="Add a partner institution",
+        description="Coordinators and administrators.",
+        request=PartnerWriteSerializer,
+        responses={201: PartnerSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: PARTNER_NOT_FOUND},
+    )
+    def post(self, request):
+        _require_staff(request.user)
+        serializer = PartnerWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        units, contacts = _partner_children(fields)
+        partner = services.partner_create(actor=request.user, units=units, contacts=contacts, **fields)
+        return _partner_response(request, partner.pk, status.HTTP_201_CREATED)
+
+
+class PartnerDetailView(GenericAPIView):
+    serializer_class = PartnerSerializer
+
+    @extend_schema(
+        tags=PARTNERS,
+        operation_id="partners_retrieve",
+        summary="One partner with its units and contacts",
+        responses={200: PartnerSerializer, 404: PARTNER_NOT_FOUND},
+    )
+    def get(self, request, partner_id: int):
+        return _partner_response(request, partner_id)
+
+    @extend_schema(
+        tags=PARTNERS,
+        operation_id="partners_partial_update",
+        summary="Change a partner",
+        description="Coordinators and administrators. `units` and `contacts`, when given, replace the current "
+        "ones; a unit an agreement names cannot be removed.",
+        request=PartnerWriteSerializer(partial=True),
+        responses={200: PartnerSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: PARTNER_NOT_FOUND},
+    )
+    def patch(self, request, partner_id: int):
+        partner = access_partner(user=request.user, partner_id=partner_id)
+        serializer = PartnerWriteSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        units, contacts = _partner_children(fields)
+        try:
+            services.partner_update(partner=partner, actor=request.user, units=units, contacts=contacts, **fields)
+        except ProtectedError:
+            raise DRFValidationError({"units": [_("A unit that an agreement names cannot be removed.")]})
+        return _partner_response(request, partner_id)
+
+
+# --- agreements --------------------------------------------------------------------------------
+
+
+def agreement_detail_response(request, agreement_id, status_code=status.HTTP_200_OK) -> Response:
+    """The agreement as the caller sees it now, read afresh after any write."""
+    agreement = access_agreement(user=request.user, agreement_id=agreement_id)
+    return Response(AgreementDetailSerializer(agreement, context={"request": request}).data, status=status_code)
+
+
+class AgreementListView(GenericAPIView):
+    serializer_class = AgreementSerializer
+
+    @extend_schema(
+        tags=AGREEMENTS,
+        operation_id="agreements_list",
+        summary="Agreements I may see",
+        description="A department's agreements for its coordinators, head and staff; all of them for the "
+        "prorector, auditor and admin; the soonest ending first.",
+        parameters=[AgreementFilterSerializer],
+        responses={200: AgreementSerializer(many=True), 400: FIELD_ERRORS, 404: NOT_FOUND},
+    )
+    def get(self, request):
+        filters = AgreementFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        page = self.paginate_queryset(agreement_list_visible(user=request.user, **filters.filters()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        tags=AGREEMENTS,
+        operation_id="agreements_create",
+        summary="Draft an agreement",
+        description="A coordinator drafts an agreement of their department; its terms become version 1. "
+        "Term errors come back under their field (`conditions` for the cooperation conditions).",
+        request=AgreementCreateSerializer,
+        responses={201: AgreementDetailSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def post(self, request):
+        _require_staff(request.user)
+        serializer = AgreementCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        department = draft_department(user=request.user, department_id=fields.pop("department", None))
+        agreement = services.agreement_create_draft(actor=request.user, department=department, **fields)
+        return agreement_detail_response(request, agreement.pk, status.HTTP_201_CREATED)
+
+
+class AgreementDetailView(GenericAPIView):
+    serializer_class = AgreementDetailSerializer
+
+    @extend_schema(
+        tags=AGREEMENTS,
+        operation_id="agreements_retrieve",
+        summary="One agreement with its current terms, quotas and documents",
+        responses={200: AgreementDetailSerializer, 404: NOT_FOUND},
+    )
+    def get(self, request, agreement_id: int):
+        return agreement_detail_response(request, agreement_id)
+
+    @extend_schema(
+        tags=AGREEMENTS,
+        operation_id="agreements_partial_update",
+        summary="Change a draft's terms or an agreement's general information",
+        description="Changed terms make a new version and are accepted only while the agreement is a draft (409 "
+        "otherwise); general information (number, signatories) changes until the agreement closes.",
+        request=AgreementWriteSerializer(partial=True),
+        responses={200: AgreementDetailSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+    )
+    def patch(self, request, agreement_id: int):
+        agreement = access_agreement(user=request.user, agreement_id=agreement_id)
+        serializer = AgreementWriteSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.agreement_update(agreement=agreement, actor=request.user, **serializer.validated_data)
+        return agreement_detail_response(request, agreement_id)
+
+
+class AgreementSubmitView(GenericAPIView):
+    @extend_schema(
+        tags=AGREEMENTS,
+        operation_id="agreements_submit",
+        summary="Submit a draft for approval (or resubmit one sent back)",
+        description="The draft goes to the department head, then the prorector. After a send-back it returns to "
+        "the first step whose approval does not cover the current version of the terms.",
+        request=None,
+        responses={200: AgreementDetailSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+    )
+    def post(self, request, agreement_id: int):
+        agreement = access_agreement(user=request.user, agreement_id=agreement_id)
+        services.agreement_submit(agreement=agreement, actor=request.user)
+        return agreement_detail_response(request, agreement_id)
+
+
+class AgreementVersionsView(GenericAPIView):
+    serializer_class = AgreementVersionSerializer
+
+    @extend_schema(
+        tags=AGREEMENTS,
+        operation_id="agreements_versions",
+        summary="Every version of the terms",
+        description="Oldest first, each with its canonical terms and their SHA-256.",
+        responses={200: AgreementVersionSerializer(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request, agreement_id: int):
+        agreement = access_agreement(user=request.user, agreement_id=agreement_id)
+        page = self.paginate_queryset(agreement_versions(agreement=agreement))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class AgreementHistoryView(GenericAPIView):
+    serializer_class = AgreementEventSerializer
+
+    @extend_schema(
+        tags=AGREEMENTS,
+        operation_id="agreements_history",
+        summary="The agreement's timeline",
+        description="Every event, oldest first: who, when, at which step, what, with which comment, and the "
+        "version of the terms (number and SHA-256) it concerned.",
+        responses={200: AgreementEventSerializer(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request, agreement_id: int):
+        agreement = access_agreement(user=request.user, agreement_id=agreement_id)
+        page = self.paginate_queryset(agreement_events(agreement=agreement))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class AgreementQuotasView(GenericAPIView):
+    serializer_class = QuotaSerializer
+
+    @extend_schema(
+        tags=AGREEMENTS,
+        operation_id="agreements_quotas",
+        summary="Quotas per academic year, direction and category",
+        description="Set when the agreement becomes active: places, approved mobilities and what remains.",
+        responses={200: QuotaSerializer(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request, agreement_id: int):
+        agreement = access_agreement(user=request.user, agreement_id=agreement_id)
+        page = self.paginate_queryset(agreement_quota_rows(agreement=agreement))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class AgreementDocumentsView(GenericAPIView):
+    serializer_class = AgreementDocumentSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        tags=AGREEMENTS,
+        operation_id="agreements_documents_list",
+        summary="Every version of the agreement's documents",
+        responses={200: AgreementDocumentSerializer(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request, agreement_id: int):
+        agreement = access_agreement(user=request.user, agreement_id=agreement_id)
+        page = self.paginate_queryset(agreement_documents(agreement=agreement))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        tags=AGREEMENTS,
+        operation_id="agreements_documents_create",
+        summary="Upload a draft text or a supporting document",
+        description="Coordinators of the agreement's department. The copy signed by both sides is uploaded with "
+        "the signing step: POST /api/v1/tasks/{task_id}/signed/.",
+        request={"multipart/form-data": AgreementDocumentUploadSerializer},
+        responses={
+            201: AgreementDocumentSerializer,
+            400: FIELD_ERRORS,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def post(self, request, agreement_id: int):
+        agreement = access_agreement(user=request.user, agreement_id=agreement_id)
+        serializer = AgreementDocumentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        document = services.agreement_document_attach(
+            agreement=agreement, actor=request.user, **serializer.validated_data
+        )
+        return Response(self.get_serializer(document).data, status=status.HTTP_201_CREATED)
+
+
+class AgreementDocumentFileView(GenericAPIView):
+    @extend_schema(
+        tags=AGREEMENTS,
+        operation_id="agreements_documents_file",
+        summary="Download a document of the agreement",
+        description="Checks the agreement permission first. On local disk: the file as an attachment. With S3: "
+        "a 302 redirect to a short-lived presigned URL. A rejected document is 403.",
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file."),
+            302: OpenApiResponse(description="S3: redirect to a short-lived presigned URL."),
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+    def get(self, request, agreement_id: int, document_id: int):
+        document = access_agreement_document(user=request.user, agreement_id=agreement_id, document_id=document_id)
+        return document_response(document)

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from agreements import views
+
+app_name = "agreements"
+urlpatterns = [
+    path("", views.agreement_list, name="list"),
+    path("export.csv", views.agreement_export, name="export"),
+    path("new/", views.agreement_create, name="create"),
+    path("<int:agreement_id>/", views.agreement_detail, name="detail"),
+    path("<int:agreement_id>/edit/", views.agreement_edit, name="edit"),
+    path("<int:agreement_id>/submit/", views.agreement_submit, name="submit"),
+    path("<int:agreement_id>/versions/", views.agreement_versions_page, name="versions"),
+    path("<int:agreement_id>/documents/", views.agreement_document_upload, name="upload"),
+    path("<int:agreement_id>/documents/<int:document_id>/", views.agreement_document_download, name="document"),
+    path("partners/", views.partner_list_page, name="partners"),
+    path("partners/new/", views.partner_create, name="partner_create"),
+    path("partners/<int:partner_id>/", views.partner_detail, name="partner"),
+    path("partners/<int:partner_id>/edit/", views.partner_edit, name="partner_edit"),
+]

@@ -1,0 +1,79 @@
+"""Reads of notifications: the user's in-app list, the unread count, a permission-checked fetch, and the
+preferences as the page shows them."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.roles import APPLICANT_ROLES, APPROVER_ROLES, has_role
+from notifications.models import (
+    CONFIGURABLE_KINDS,
+    MANDATORY_KINDS,
+    TASK_KINDS,
+    Channel,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
+
+
+def notification_list(*, user, unread_only: bool = False) -> QuerySet[Notification]:
+    """The user's in-app notifications, the newest first."""
+    notifications = Notification.objects.filter(recipient=user, channel=Channel.IN_APP)
+    if unread_only:
+        notifications = notifications.filter(read_at__isnull=True)
+    return notifications.order_by("-created_at", "-pk")
+
+
+def notification_unread_count(*, user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, channel=Channel.IN_APP, read_at__isnull=True).count()
+
+
+def access_notification(*, user, notification_id) -> Notification:
+    """One of the user's in-app notifications; the same 404 for a missing one and another's."""
+    try:
+        return Notification.objects.get(pk=notification_id, recipient=user, channel=Channel.IN_APP)
+    except (Notification.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such notification."))
+
+
+def notification_preference_kinds(*, user) -> tuple[list[str], bool]:
+    """The configurable kinds that concern this user (task kinds for approvers, their own case for applicants;
+    all of them for anyone else) and whether the daily digest is offered (to approvers)."""
+    approver = has_role(user, *APPROVER_ROLES)
+    kinds = [k for k in CONFIGURABLE_KINDS if k in TASK_KINDS] if approver else []
+    if has_role(user, *APPLICANT_ROLES):
+        kinds += [k for k in CONFIGURABLE_KINDS if k not in TASK_KINDS]
+    return (kinds or list(CONFIGURABLE_KINDS)), approver
+
+
+def notification_preferences(*, user) -> dict:
+    """{"rows": [{kind, label, email, in_app, mandatory}], "digest": bool, "digest_offered": bool}: what the user
+    receives, by kind and channel (no stored choice means on; decisions on one's own case are always on)."""
+    kinds, digest_offered = notification_preference_kinds(user=user)
+    stored = {(p.kind, p.channel): p.enabled for p in NotificationPreference.objects.filter(user=user)}
+    rows = [
+        {
+            "kind": kind,
+            "label": NotificationKind(kind).label,
+            "email": stored.get((kind, Channel.EMAIL), True),
+            "in_app": stored.get((kind, Channel.IN_APP), True),
+            "mandatory": False,
+        }
+        for kind in kinds
+    ]
+    if has_role(user, *APPLICANT_ROLES) or not digest_offered:
+        rows += [
+            {"kind": kind, "label": NotificationKind(kind).label, "email": True, "in_app": True, "mandatory": True}
+            for kind in NotificationKind.values
+            if kind in MANDATORY_KINDS
+        ]
+    return {
+        "rows": rows,
+        "digest": stored.get((NotificationKind.DIGEST, Channel.EMAIL), False),
+        "digest_offered": digest_offered,
+    }
