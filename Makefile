@@ -21,7 +21,7 @@ $(VENV)/.installed: requirements.txt
 install: $(VENV)/.installed
 
 run: install
-	mkdir -p var
+	mkdir -p var/broker/queue var/broker/processed var/broker/control var/mail
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	PORT=$(PORT) $(PY) scripts/run_dev.py

@@ -116,6 +116,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "applications.view_application",
         "applications.view_caseevent",
         "applications.view_document",
+        "notifications.view_notification",
+        "notifications.change_notification",
     ),
 }
 

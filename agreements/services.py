@@ -446,6 +446,8 @@ def agreements_expiry_sweep(*, today: date | None = None, window_days: int | Non
     """Mark active agreements ending within the window as expiring (starting their renewal) and past
     ones as expired. Idempotent: each agreement is handled in its own locked transaction."""
     today = today or timezone.localdate()
+    from notifications import services as notification_services
+
     window = settings.AGREEMENT_EXPIRY_WINDOW_DAYS if window_days is None else window_days
     counts = {"expiring": 0, "renewals": 0, "expired": 0}
     candidates = Agreement.objects.filter(
@@ -462,6 +464,7 @@ def agreements_expiry_sweep(*, today: date | None = None, window_days: int | Non
                     agreement_event_record(
                         agreement=agreement, action=AgreementEvent.Action.EXPIRED, status_before=before
                     )
+                    notification_services.agreement_expiry_notify(agreement=agreement, expired=True)
                     counts["expired"] += 1
                 continue
             if before == AgreementStatus.ACTIVE:
@@ -473,6 +476,7 @@ def agreements_expiry_sweep(*, today: date | None = None, window_days: int | Non
                     status_before=before,
                     data={"end_date": agreement.end_date.isoformat()},
                 )
+                notification_services.agreement_expiry_notify(agreement=agreement, expired=False)
                 counts["expiring"] += 1
             if agreement_start_renewal(agreement=agreement) is not None:
                 counts["renewals"] += 1

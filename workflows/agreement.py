@@ -121,6 +121,11 @@ class AgreementFlow(flow.Flow):
         agreement_services.agreement_enter_status(
             agreement=activation.process.agreement, status=STEP_STATUS[activation.flow_task.name]
         )
+        # Late import: notifications reads workflows.selectors, which imports this module.
+        from notifications import services as notification_services
+
+        notification_services.task_deadline_start(task=activation.task)
+        notification_services.task_available_notify(task=activation.task)
 
     def activate_agreement(self, activation):
         agreement_services.agreement_activate(agreement=activation.process.agreement)

@@ -10,6 +10,7 @@ from django.http import Http404
 from agreements import services
 from agreements.models import AgreementStatus
 from config.errors import StaleState, TaskAlreadyDecided
+from notifications.models import Notification
 from tests.factories import PDF_BYTES
 from workflows import services as flow_services
 from workflows.selectors import inbox_tasks, open_task_for_agreement
@@ -36,6 +37,8 @@ def test_draft_to_active_through_head_prorector_and_signature(world, draft):
     assert agreement.status == AgreementStatus.IN_APPROVAL and step_of(agreement) == "head_review"
     assert inbox_tasks(user=world.head_ce).count() == 1
     assert not inbox_tasks(user=world.head_math).exists()
+    told = Notification.objects.filter(kind="task_available", channel="in_app")
+    assert list(told.values_list("recipient__username", flat=True)) == ["head_ce"]
     agreement = decide(world.head_ce, agreement, "approve")
     assert step_of(agreement) == "prorector_review"
     agreement = decide(world.prorector, agreement, "approve")

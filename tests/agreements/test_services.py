@@ -10,6 +10,7 @@ from agreements import services
 from agreements.models import Agreement, AgreementEvent, AgreementQuota, AgreementStatus, AgreementVersion
 from agreements.terms import clean_terms, terms_diff, terms_sha256
 from config.errors import StaleState
+from notifications.models import Notification
 from tests.agreements.conftest import iia_terms
 
 pytestmark = pytest.mark.django_db
@@ -138,6 +139,8 @@ def test_expiry_sweep_marks_expiring_starts_one_renewal_and_expires(world, draft
     second = services.agreements_expiry_sweep(today=today, window_days=180)
     assert first == {"expiring": 1, "renewals": 1, "expired": 0}
     assert second == {"expiring": 0, "renewals": 0, "expired": 0}
+    expiring = Notification.objects.filter(kind="agreement_expiring", channel="in_app")
+    assert sorted(expiring.values_list("recipient__username", flat=True)) == ["coordinator_ce", "head_ce"]
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.EXPIRING
     renewal = Agreement.objects.get(renewal_of=agreement)
@@ -148,6 +151,7 @@ def test_expiry_sweep_marks_expiring_starts_one_renewal_and_expires(world, draft
     # past the end date an unrenewed agreement expires and offers no more places
     counts = services.agreements_expiry_sweep(today=agreement.end_date + timedelta(days=1), window_days=180)
     assert counts["expired"] == 1
+    assert Notification.objects.filter(kind="agreement_expired", channel="in_app").count() == 2
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.EXPIRED
     quota = agreement.quotas.filter(direction="outgoing").first()
