@@ -11,11 +11,15 @@ class PreferredLanguageMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if (
-            user is not None
-            and user.is_authenticated
-            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
-            and user.preferred_language in dict(settings.LANGUAGES)
+            user is None
+            or not user.is_authenticated
+            or settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+            or user.preferred_language not in dict(settings.LANGUAGES)
         ):
-            translation.activate(user.preferred_language)
+            return self.get_response(request)
+        # override() restores the thread's language afterwards, so nothing outside this request sees it.
+        with translation.override(user.preferred_language):
             request.LANGUAGE_CODE = user.preferred_language
-        return self.get_response(request)
+            response = self.get_response(request)
+            response.headers.setdefault("Content-Language", user.preferred_language)
+        return response

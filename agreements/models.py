@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
+from config.models import AppendOnlyModel
 
 # Erasmus institutional codes look like "D  BERLIN01", "F  PARIS001", "TR ANKARA01".
 erasmus_code_validator = RegexValidator(
@@ -181,7 +182,7 @@ class Agreement(models.Model):
         return reverse("agreements:detail", args=[self.pk])
 
 
-class AgreementVersion(models.Model):
+class AgreementVersion(AppendOnlyModel):
     """The terms of an agreement at one moment, frozen, with the SHA-256 of their canonical JSON form.
     An approval is bound to the version (and hash) it approved."""
 
@@ -202,14 +203,6 @@ class AgreementVersion(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.number} ({self.sha256[:12]})"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("Agreement versions are immutable.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Agreement versions are immutable.")
 
 
 class AgreementQuota(models.Model):
@@ -242,7 +235,7 @@ class AgreementQuota(models.Model):
         return self.places - self.used
 
 
-class AgreementEvent(models.Model):
+class AgreementEvent(AppendOnlyModel):
     """One line of an agreement's timeline, with the version it concerned. Append-only."""
 
     class Action(models.TextChoices):
@@ -284,11 +277,3 @@ class AgreementEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("Agreement events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Agreement events are append-only.")

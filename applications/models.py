@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from agreements.models import PartnerInstitution
+from config.models import AppendOnlyModel
 from documents.models import DocumentKind  # noqa: F401 - re-exported: the kinds moved to documents
 
 
@@ -289,15 +290,7 @@ def document_upload_to(instance, filename: str) -> str:  # pragma: no cover
     return f"documents/applications/{instance.application_id}/{uuid.uuid4().hex}"
 
 
-class CaseEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # pragma: no cover - guard
-        raise TypeError("Case events are append-only.")
-
-    def delete(self):  # pragma: no cover - guard
-        raise TypeError("Case events are append-only.")
-
-
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnlyModel):
     """One line of a case's audit timeline: who did what, when, at which step, with which comment.
     Append-only: the app offers no way to edit or delete one."""
 
@@ -324,8 +317,6 @@ class CaseEvent(models.Model):
     status_after = models.CharField(_("status after"), max_length=20, choices=ApplicationStatus.choices, blank=True)
     data = models.JSONField(default=dict, blank=True)
 
-    objects = CaseEventQuerySet.as_manager()
-
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("case event")
@@ -333,11 +324,3 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("Case events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Case events are append-only.")

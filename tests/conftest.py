@@ -86,3 +86,13 @@ def _drop_unconsumed_test_messages():
         redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).delete("celery")
     except redis.RedisError:
         pass
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Each test starts in the default language, whatever a previous test's request activated."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
