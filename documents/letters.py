@@ -38,6 +38,9 @@ TEXT = {
     "decision": ("Qərar", "Decision"),
     "date": ("Tarix", "Date"),
     "nominated": ("Göndərildiyi tərəfdaş", "Nominated to"),
+    "partner": ("Tərəfdaş universitet", "Partner institution"),
+    "agreement": ("Saziş", "Agreement"),
+    "terms": ("Şərtlərin versiyası", "Version of the terms"),
     "steps": ("Baxılma mərhələləri", "Review steps"),
     "step": ("Mərhələ", "Step"),
     "by": ("Qərar verən", "Decided by"),
@@ -79,6 +82,9 @@ class DecisionLetter:
     department: str
     nominated_to: str = ""
     steps: list[LetterStep] = field(default_factory=list)
+    # "application": applicant and call; "agreement": partner, agreement and the version of the terms approved.
+    case_kind: str = "application"
+    terms_version: str = ""
 
 
 def _register_fonts() -> None:
@@ -119,14 +125,20 @@ def render_decision_letter(letter: DecisionLetter) -> bytes:
         subject=letter.case_number,
     )
     decision = DECISIONS.get(letter.decision, (letter.decision, letter.decision))
+    if letter.case_kind == "agreement":
+        who, what = ("partner", letter.applicant), ("agreement", letter.call)
+    else:
+        who, what = ("applicant", letter.applicant), ("call", letter.call)
     facts = [
         ("case", letter.case_number),
         ("reference", letter.reference),
-        ("applicant", letter.applicant),
-        ("call", letter.call),
+        who,
+        what,
         ("department", letter.department),
         ("date", _when(letter.decided_at)),
     ]
+    if letter.terms_version:
+        facts.append(("terms", letter.terms_version))
     if letter.nominated_to:
         facts.append(("nominated", letter.nominated_to))
     story = [

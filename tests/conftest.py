@@ -96,3 +96,15 @@ def _english_outside_requests():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run Celery tasks in-process (what a worker would do), with their errors raised in the test."""
+    from config.celery import app as celery_app
+
+    old = (celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates)
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = old

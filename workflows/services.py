@@ -16,7 +16,11 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from agreements.models import AgreementEvent
-from agreements.services import agreement_event_record, agreement_signed_copy_store
+from agreements.services import (
+    agreement_decision_letter_schedule,
+    agreement_event_record,
+    agreement_signed_copy_store,
+)
 from applications.models import Application, CaseEvent
 from applications.selectors import application_document_versions
 from applications.services import case_event_record
@@ -89,6 +93,8 @@ def _record_decision(*, kind, case, user, step: str, decision: str, comment: str
             comment=comment,
             status_before=status_before,
         )
+        if step == "prorector_review" and decision == Decision.APPROVE:
+            agreement_decision_letter_schedule(agreement=case)
 
 
 def _complete_task(*, user, task_id, action: str, before_execute) -> tuple:
