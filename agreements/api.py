@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -230,6 +230,31 @@ class AgreementSubmitView(GenericAPIView):
     def post(self, request, agreement_id: int):
         agreement = access_agreement(user=request.user, agreement_id=agreement_id)
         services.agreement_submit(agreement=agreement, actor=request.user)
+        return agreement_detail_response(request, agreement_id)
+
+
+class TerminationSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, default="", help_text="Why the agreement ends early (required).")
+
+
+class AgreementTerminateView(GenericAPIView):
+    serializer_class = TerminationSerializer
+
+    @extend_schema(
+        tags=AGREEMENTS,
+        operation_id="agreements_terminate",
+        summary="Terminate an agreement in force (prorector or administrator)",
+        description="An active or expiring agreement ends now: it offers no more places; approved mobilities stay.",
+        request=TerminationSerializer,
+        responses={200: AgreementDetailSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+    )
+    def post(self, request, agreement_id: int):
+        agreement = access_agreement(user=request.user, agreement_id=agreement_id)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.agreement_terminate(
+            agreement=agreement, actor=request.user, reason=serializer.validated_data["reason"]
+        )
         return agreement_detail_response(request, agreement_id)
 
 

@@ -159,6 +159,7 @@ class Agreement(models.Model):
     sent_to_partner_at = models.DateTimeField(_("sent to partner"), null=True, blank=True)
     our_signed_on = models.DateField(_("signed by us on"), null=True, blank=True)
     partner_signed_on = models.DateField(_("signed by the partner on"), null=True, blank=True)
+    terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -254,6 +255,7 @@ class AgreementEvent(AppendOnlyModel):
         EXPIRED = "expired", _("Expired")
         SUPERSEDED = "superseded", _("Superseded by renewal")
         RENEWAL_STARTED = "renewal_started", _("Renewal started")
+        TERMINATED = "terminated", _("Terminated")
         DOCUMENT_UPLOADED = "document_uploaded", _("Document uploaded")
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="events")

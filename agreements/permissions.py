@@ -40,3 +40,12 @@ def can_edit_terms(user, agreement: Agreement) -> bool:
 def can_edit_info(user, agreement: Agreement) -> bool:
     """General information (signatories) changes without re-approval, until the agreement is closed."""
     return agreement.status not in CLOSED and can_draft_agreement(user, agreement.department_id)
+
+
+def can_terminate(user, agreement: Agreement) -> bool:
+    """The prorector (who approves agreements) or an administrator ends an agreement in force early."""
+    return (
+        user.is_authenticated
+        and has_role(user, Role.PRORECTOR, Role.ADMIN)
+        and agreement.status in (AgreementStatus.ACTIVE, AgreementStatus.EXPIRING)
+    )

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import Role, has_role
 from agreements.models import (
     Agreement,
     AgreementEvent,
@@ -24,7 +25,13 @@ from agreements.models import (
     PartnerContact,
     PartnerInstitution,
 )
-from agreements.permissions import can_draft_agreement, can_edit_info, can_edit_terms, can_manage_partners
+from agreements.permissions import (
+    can_draft_agreement,
+    can_edit_info,
+    can_edit_terms,
+    can_manage_partners,
+    can_terminate,
+)
 from agreements.terms import TERM_FIELDS, academic_years, clean_terms, terms_sha256
 from config.errors import StaleState
 
@@ -375,6 +382,32 @@ def quota_consume_rollback_unsafe(*, quota_id: int) -> bool:
         agreement__status__in=[AgreementStatus.ACTIVE, AgreementStatus.EXPIRING],
     ).update(used=F("used") + 1)
     return bool(updated)
+
+
+@transaction.atomic
+def agreement_terminate(*, agreement: Agreement, actor, reason: str) -> Agreement:
+    """End an agreement in force before its end date: it offers no more places (approved mobilities stay)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the termination.")})
+    agreement = Agreement.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=agreement.pk)
+    if not can_terminate(actor, agreement):
+        if has_role(actor, Role.PRORECTOR, Role.ADMIN):
+            raise StaleState(_("Only an active or expiring agreement can be terminated."))
+        raise PermissionDenied(_("Only the prorector or an administrator can terminate an agreement."))
+    status_before = agreement.status
+    agreement.status = AgreementStatus.TERMINATED
+    agreement.terminated_on = timezone.localdate()
+    agreement.save(update_fields=["status", "terminated_on", "updated_at"])
+    agreement_event_record(
+        agreement=agreement,
+        action=AgreementEvent.Action.TERMINATED,
+        actor=actor,
+        step="active",
+        comment=reason,
+        status_before=status_before,
+    )
+    return agreement
 
 
 # --- expiry and renewal -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:agreement_id>/", views.agreement_detail, name="detail"),
     path("<int:agreement_id>/edit/", views.agreement_edit, name="edit"),
     path("<int:agreement_id>/submit/", views.agreement_submit, name="submit"),
+    path("<int:agreement_id>/terminate/", views.agreement_terminate, name="terminate"),
     path("<int:agreement_id>/versions/", views.agreement_versions_page, name="versions"),
     path("<int:agreement_id>/documents/", views.agreement_document_upload, name="upload"),
     path("<int:agreement_id>/documents/<int:document_id>/", views.agreement_document_download, name="document"),

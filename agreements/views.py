@@ -46,6 +46,7 @@ from agreements.permissions import (
     can_edit_terms,
     can_manage_partners,
     can_read_partners,
+    can_terminate,
 )
 from agreements.selectors import (
     access_agreement,
@@ -220,6 +221,7 @@ def agreement_context(*, user, agreement: Agreement, upload_form=None) -> dict:
         "can_submit": agreement.status == AgreementStatus.DRAFT and can_draft_agreement(user, agreement.department_id),
         "resubmission": hasattr(agreement, "process"),
         "upload_form": upload_form if info_editable else None,
+        "can_terminate": can_terminate(user, agreement),
     }
 
 
@@ -408,6 +410,23 @@ def agreement_submit(request: HttpRequest, agreement_id: int) -> HttpResponse:
         messages.success(request, _("The revised draft is resubmitted for approval."))
     else:
         messages.success(request, _("The draft is submitted: it goes to the department head, then the prorector."))
+    return redirect(agreement)
+
+
+@login_required
+@require_POST
+def agreement_terminate(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    agreement = access_agreement(user=request.user, agreement_id=agreement_id)
+    try:
+        services.agreement_terminate(agreement=agreement, actor=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        for field_messages in error.message_dict.values():
+            for message in field_messages:
+                messages.error(request, message)
+    except Conflict as conflict:
+        messages.error(request, conflict.message)
+    else:
+        messages.success(request, _("The agreement is terminated; it offers no more places."))
     return redirect(agreement)
 
 

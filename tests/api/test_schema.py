@@ -31,6 +31,7 @@ EXPECTED_OPERATIONS = {
     ("/api/v1/agreements/{agreement_id}/", "get"),
     ("/api/v1/agreements/{agreement_id}/", "patch"),
     ("/api/v1/agreements/{agreement_id}/submit/", "post"),
+    ("/api/v1/agreements/{agreement_id}/terminate/", "post"),
     ("/api/v1/agreements/{agreement_id}/versions/", "get"),
     ("/api/v1/agreements/{agreement_id}/history/", "get"),
     ("/api/v1/agreements/{agreement_id}/quotas/", "get"),
