@@ -12,10 +12,12 @@ DEPLOY_CHECK_ENV := DJANGO_SECRET_KEY=deploy-check-only-not-a-secret-0123456789a
 
 .PHONY: install run test lint check-services check-deploy migrations-check messages clean
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt tests/documents/s3rver/package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	# s3rver, the S3 server that checks presigned URLs' expiry in tests/documents (needs Node.js and npm).
+	if command -v npm >/dev/null; then npm ci --prefix tests/documents/s3rver --no-audit --no-fund --silent; fi
 	touch $@
 
 install: $(VENV)/.installed
