@@ -1,0 +1,31 @@
+"""The shared pager keeps each list's filters on every page."""
+
+import pytest
+
+from tests.factories import PartnerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_pages_link_to_the_next_page_keeping_their_filters(client, world, monkeypatch):
+    from agreements import views as agreement_views
+    from applications import views as application_views
+
+    monkeypatch.setattr(agreement_views, "PARTNERS_PER_PAGE", 2)
+    monkeypatch.setattr(application_views, "CASES_PER_PAGE", 2)
+    for _ in range(3):
+        PartnerFactory(country="DE")
+    client.force_login(world.coordinator_ce)
+    page = client.get("/agreements/partners/", {"country": "DE"}).content.decode()
+    assert "Page 1 of" in page and "country=DE" in page and "page=2" in page
+    second = client.get("/agreements/partners/", {"country": "DE", "page": 2}).content.decode()
+    assert "Page 2 of" in second and "Previous" in second
+
+    client.force_login(world.auditor)
+    from tests.conftest import make_submitted_application
+    from tests.factories import UserFactory
+
+    for _ in range(3):
+        make_submitted_application(world, UserFactory(roles=["student"], departments=[world.departments["ce"]]))
+    cases = client.get("/cases/", {"status": "coordinator_review"}).content.decode()
+    assert "Page 1 of 2" in cases and "?status=coordinator_review&amp;page=2" in cases
