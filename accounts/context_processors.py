@@ -9,4 +9,5 @@ def roles(request):
         "is_applicant": bool(names & {Role.STUDENT, Role.STAFF}),
         "is_approver": bool(names & {Role.COORDINATOR, Role.HEAD, Role.PRORECTOR}),
         "is_auditor": Role.AUDITOR in names or Role.ADMIN in names,
+        "is_admin": Role.ADMIN in names,
     }

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
-from config.models import AppendOnlyModel
+from config.models import AppendOnlyModel, append_only_triggers
 
 # Erasmus institutional codes look like "D  BERLIN01", "F  PARIS001", "TR ANKARA01".
 erasmus_code_validator = RegexValidator(
@@ -198,6 +198,7 @@ class AgreementVersion(AppendOnlyModel):
         ordering = ["agreement", "number"]
         verbose_name = _("agreement version")
         verbose_name_plural = _("agreement versions")
+        triggers = append_only_triggers()
         constraints = [
             models.UniqueConstraint(fields=["agreement", "number"], name="agreement_version_unique_number"),
         ]
@@ -276,6 +277,7 @@ class AgreementEvent(AppendOnlyModel):
         ordering = ["created_at", "pk"]
         verbose_name = _("agreement event")
         verbose_name_plural = _("agreement events")
+        triggers = append_only_triggers()
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"

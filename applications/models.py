@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from agreements.models import PartnerInstitution
-from config.models import AppendOnlyModel
+from config.models import AppendOnlyModel, append_only_triggers
 from documents.models import DocumentKind  # noqa: F401 - re-exported: the kinds moved to documents
 
 
@@ -321,6 +321,7 @@ class CaseEvent(AppendOnlyModel):
         ordering = ["created_at", "pk"]
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
+        triggers = append_only_triggers()
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"

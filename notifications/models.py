@@ -19,6 +19,7 @@ class NotificationKind(models.TextChoices):
     TASK_OVERDUE = "task_overdue", _("A task is overdue")
     TASK_ESCALATED = "task_escalated", _("An overdue task was escalated to you")
     DIGEST = "digest", _("Daily digest of your waiting tasks")
+    TASK_WITHOUT_DECIDER = "task_without_decider", _("A task has nobody who may decide it")
     # Reserved for the agreements' expiry reminders.
     AGREEMENT_EXPIRING = "agreement_expiring", _("An agreement is about to expire")
     AGREEMENT_EXPIRED = "agreement_expired", _("An agreement has expired")

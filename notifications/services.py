@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import Role
 from config.effects import on_commit_call
 from notifications.deadlines import step_due_at
 from notifications.messages import Context, case_title, email_message, render_message, user_name
@@ -355,14 +356,24 @@ def task_available_notify(*, task) -> list[Notification]:
     if kind is None:
         return []
     deadline = TaskDeadline.objects.filter(task=task).first()
+    context = _task_context(task=task, kind=kind, case=kind.case_of(task), due_at=deadline.due_at if deadline else None)
+    deciders = task_deciders(task=task)
+    if not deciders and task.flow_task.name in kind.review_steps:
+        # Nobody may decide it (no holder of the role, or separation of duties excludes them all): tell the
+        # administrators instead of letting the case wait unseen. They also see it in /tasks/without-decider/.
+        return notify(
+            recipients=get_user_model().objects.filter(is_active=True, groups__name=Role.ADMIN).order_by("pk"),
+            kind=NotificationKind.TASK_WITHOUT_DECIDER,
+            event=f"task:{task.pk}:without-decider",
+            link=reverse("workflows:without_decider"),
+            context=context,
+        )
     return notify(
-        recipients=task_deciders(task=task),
+        recipients=deciders,
         kind=NotificationKind.TASK_AVAILABLE,
         event=f"task:{task.pk}:available",
         link=reverse("workflows:task", kwargs={"task_id": task.pk}),
-        context=_task_context(
-            task=task, kind=kind, case=kind.case_of(task), due_at=deadline.due_at if deadline else None
-        ),
+        context=context,
     )
 
 
@@ -444,7 +455,10 @@ def _remind(*, deadlines, kind: str, suffix: str, escalate: bool = False) -> int
             up = ESCALATION_STEP.get(task.flow_task.name)
             if up is None:
                 continue
-            recipients = step_deciders(kind=case_kind, step=up, department_id=case.department_id)
+            # Not to a party of the case (an applicant who is also the head hears nothing of their own case).
+            recipients = step_deciders(
+                kind=case_kind, step=up, department_id=case.department_id, exclude_ids=case_kind.party_ids(case)
+            )
             link = _case_link(case)
         else:
             recipients = task_deciders(task=task)

@@ -11,6 +11,7 @@ from agreements.serializers import AgreementDetailSerializer
 from applications.api import FIELD_ERRORS
 from applications.selectors import access_application
 from applications.serializers import ApplicationDetailSerializer, ErrorSerializer
+from core.idempotency import idempotent
 from workflows.selectors import inbox_tasks
 from workflows.serializers import DecisionSerializer, MarkSentSerializer, SignedCopySerializer, TaskSerializer
 from workflows.services import agreement_mark_sent, agreement_record_signed, task_decide
@@ -70,6 +71,7 @@ class TaskDecisionView(GenericAPIView):
             ),
         },
     )
+    @idempotent
     def post(self, request, task_id: int):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -98,6 +100,7 @@ class TaskMarkSentView(GenericAPIView):
             409: TASK_CONFLICT,
         },
     )
+    @idempotent
     def post(self, request, task_id: int):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -125,6 +128,7 @@ class TaskSignedView(GenericAPIView):
             409: TASK_CONFLICT,
         },
     )
+    @idempotent
     def post(self, request, task_id: int):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -39,9 +39,30 @@ class CaseKind:
     process_attr: str  # reverse one-to-one from viewflow's Process to our process model
     case_attr: str  # our process model's link to the case
     steps: dict[str, Step] = field(default_factory=dict)
+    # Separation of duties: paths from the case to the users who are a party to it (the applicant; who drafted
+    # or last changed an agreement's terms). None of them acts on a review step of the case.
+    parties: tuple[str, ...] = ()
+    party_refusal: str = ""  # what a party is told when they try
 
     def case_of(self, task):
         return getattr(getattr(task.process, self.process_attr), self.case_attr)
+
+    @property
+    def review_steps(self) -> tuple[str, ...]:
+        return tuple(name for name, step in self.steps.items() if step.is_review)
+
+    def party_ids(self, case) -> set[int]:
+        """The ids of the users who are a party to this case (see `parties`)."""
+        ids = set()
+        for path in self.parties:
+            *hops, last = path.split("__")
+            obj = case
+            for hop in hops:
+                obj = getattr(obj, hop, None)
+            user_id = getattr(obj, f"{last}_id", None) if obj is not None else None
+            if user_id is not None:
+                ids.add(user_id)
+        return ids
 
 
 APPLICATION = CaseKind(
@@ -54,6 +75,8 @@ APPLICATION = CaseKind(
         "head_review": Step(Role.HEAD, True, DECISIONS, _("Department head review")),
         "prorector_review": Step(Role.PRORECTOR, False, DECISIONS, _("Prorector review")),
     },
+    parties=("applicant",),
+    party_refusal=_("You cannot decide your own application."),
 )
 
 AGREEMENT = CaseKind(
@@ -72,6 +95,8 @@ AGREEMENT = CaseKind(
             Role.COORDINATOR, True, frozenset({RECORD_SIGNED, Decision.REQUEST_CHANGES}), _("Upload the signed copy")
         ),
     },
+    parties=("created_by", "current_version__created_by"),
+    party_refusal=_("You cannot approve terms that you drafted or last changed."),
 )
 
 CASE_KINDS = (APPLICATION, AGREEMENT)

@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from django.db import DatabaseError, transaction
 from viewflow.workflow.exceptions import FlowLockFailed
 
+from core.outage import is_outage
+
 
 class SavepointSelectForUpdateLock:
     def __init__(self, attempts: int = 5):
@@ -30,7 +32,11 @@ class SavepointSelectForUpdateLock:
                             nowait=True
                         ).exists()
                     break
-                except DatabaseError:
+                except DatabaseError as exc:
+                    # A lost connection is no lock held by someone else: retrying cannot help, and "busy"
+                    # (409) would hide the outage that the API and pages answer with a 503.
+                    if is_outage(exc):
+                        raise
                     if attempt == self.attempts - 1:
                         raise FlowLockFailed(f"Lock failed for {flow_class}")
                     # Same back-off as viewflow's lock: about 0.4 s, 0.8 s, 1.6 s, 3.2 s plus jitter.

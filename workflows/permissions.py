@@ -1,12 +1,22 @@
-"""Who may act on a workflow task: the one predicate used by the inbox, the task pages, the API
-and the services that drive the flows (viewflow does not enforce node permissions from code)."""
+"""Who may act on a workflow task: the one predicate used by the inbox, the task pages, the API, the
+notifications (who is told, reminded, sent the digest) and the services that drive the flows (viewflow
+does not enforce node permissions from code).
 
+Separation of duties lives here too: nobody acts on a review step of a case they are a party to (their own
+application; agreement terms they drafted or last changed), and nobody decides two different review steps of
+the same case. `separation_of_duties_conflicts` is that rule; `act_refusal` applies it (with role and
+department) to one user and one task, `conflicted_user_ids` to one task's deciders, and
+`separation_of_duties_q` is the same rule as a query filter for the inbox (tests hold the two forms equal)."""
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from accounts.roles import has_role, user_department_ids
+from accounts.roles import Role, has_role, user_department_ids
 from agreements.permissions import can_view_agreement
 from applications.permissions import can_view_application
-from workflows.cases import AGREEMENT, APPLICATION, case_of_task, kind_of_task, step_of_task
+from workflows.cases import AGREEMENT, APPLICATION, CASE_KINDS, CaseKind, case_of_task, kind_of_task, step_of_task
 
 OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED)
 
@@ -26,17 +36,85 @@ def can_decide_step(user, *, step: str, department_id: int, kind=APPLICATION, ac
     return not definition.department_scoped or department_id in user_department_ids(user)
 
 
-def can_act(user, task, action: str) -> bool:
-    """May this user take `action` (a Decision value or a coordinator action) on this task right now?"""
-    if task.status not in OPEN_TASK_STATUSES:
-        return False
+def _other_review_steps(kind: CaseKind, step: str) -> list:
+    return [getattr(kind.flow, name) for name in kind.review_steps if name != step]
+
+
+def review_deciders_by_step(*, process_ids) -> dict[int, dict[str, set[int]]]:
+    """process id -> review step name -> who decided it (the owners of its done tasks), for these processes."""
+    review_tasks = {getattr(kind.flow, name): name for kind in CASE_KINDS for name in kind.review_steps}
+    decided: dict[int, dict[str, set[int]]] = {}
+    rows = Task.objects.filter(
+        process_id__in=process_ids, status=STATUS.DONE, flow_task__in=list(review_tasks), owner__isnull=False
+    ).values_list("process_id", "flow_task", "owner_id")
+    for process_id, flow_task, owner_id in rows:
+        decided.setdefault(process_id, {}).setdefault(review_tasks[flow_task], set()).add(owner_id)
+    return decided
+
+
+def separation_of_duties_conflicts(*, kind: CaseKind, step: str, case, decided: dict[str, set[int]]) -> dict[int, str]:
+    """The rule itself: users who may not act on review step `step` of `case` whatever their role, each with
+    the reason they are told — the case's parties, and whoever decided another review step of it (`decided`:
+    review step name -> who decided it). Nothing for a step that is not a review."""
+    if step not in kind.review_steps:
+        return {}
+    conflicted: dict[int, str] = {}
+    reason = _("You already decided another step of this case; someone else must decide this one.")
+    for other, owners in decided.items():
+        if other != step:
+            conflicted.update(dict.fromkeys(owners, reason))
+    # A party's own reason wins: it is the more specific one.
+    conflicted.update(dict.fromkeys(kind.party_ids(case), str(kind.party_refusal)))
+    return conflicted
+
+
+def conflicted_user_ids(*, task) -> dict[int, str]:
+    """`separation_of_duties_conflicts` for one task: who may not act on it, and why."""
+    kind = kind_of_task(task)
+    if kind is None or task.flow_task.name not in kind.review_steps:
+        return {}
+    decided = review_deciders_by_step(process_ids=[task.process_id]).get(task.process_id, {})
+    return separation_of_duties_conflicts(kind=kind, step=task.flow_task.name, case=kind.case_of(task), decided=decided)
+
+
+def separation_of_duties_q(*, user, kind: CaseKind, step: str) -> Q:
+    """The tasks of `step` of `kind` that separation of duties leaves this user, as a filter on Task
+    (the inbox's form of `conflicted_user_ids`)."""
+    if step not in kind.review_steps:
+        return Q()
+    case_path = f"process__{kind.process_attr}__{kind.case_attr}"
+    allowed = Q()
+    for party in kind.parties:
+        allowed &= ~Q(**{f"{case_path}__{party}": user.pk})
+    others = _other_review_steps(kind, step)
+    if others:
+        decided_before = Task.objects.filter(
+            process_id=OuterRef("process_id"), status=STATUS.DONE, flow_task__in=others, owner_id=user.pk
+        )
+        allowed &= ~Exists(decided_before)
+    return allowed
+
+
+def act_refusal(user, task, action: str) -> str | None:
+    """None when this user may take `action` (a Decision value or a coordinator action) on this task right
+    now; otherwise why not, in words for the user."""
+    default = _("You may not act on this task.")
+    if not user.is_authenticated or task.status not in OPEN_TASK_STATUSES:
+        return default
     if task.owner_id is not None and task.owner_id != user.pk:
-        return False
+        return default
     kind = kind_of_task(task)
     if kind is None:
-        return False
+        return default
     case = kind.case_of(task)
-    return can_decide_step(user, step=task.flow_task.name, department_id=case.department_id, kind=kind, action=action)
+    if not can_decide_step(user, step=task.flow_task.name, department_id=case.department_id, kind=kind, action=action):
+        return default
+    return conflicted_user_ids(task=task).get(user.pk)
+
+
+def can_act(user, task, action: str) -> bool:
+    """May this user take `action` (a Decision value or a coordinator action) on this task right now?"""
+    return act_refusal(user, task, action) is None
 
 
 def can_decide(user, task) -> bool:
@@ -45,10 +123,28 @@ def can_decide(user, task) -> bool:
     return step is not None and step.is_review and can_act(user, task, "approve")
 
 
+def decide_refusal(user, task) -> str | None:
+    """Why this user, who holds the step's role, may not decide this open review task (None if they may, or
+    if the step is not theirs at all): shown on the task page instead of the decision form."""
+    step = step_of_task(task)
+    kind = kind_of_task(task)
+    if step is None or kind is None or not step.is_review or task.status not in OPEN_TASK_STATUSES:
+        return None
+    case = kind.case_of(task)
+    if not can_decide_step(user, step=task.flow_task.name, department_id=case.department_id, kind=kind):
+        return None
+    return conflicted_user_ids(task=task).get(user.pk)
+
+
+def can_see_tasks_without_decider(user) -> bool:
+    """The list of open tasks nobody may decide is for administrators."""
+    return user.is_authenticated and has_role(user, Role.ADMIN)
+
+
 def can_view_task(user, task) -> bool:
     kind = kind_of_task(task)
-    if kind is APPLICATION:
-        return can_view_application(user, case_of_task(task))
     if kind is AGREEMENT:
         return can_view_agreement(user, case_of_task(task))
+    if kind is APPLICATION:
+        return can_view_application(user, case_of_task(task))
     return False

@@ -1,6 +1,6 @@
 """Drives the flows from code: start them, resubmit after a send-back, decide a review task, and the
 agreement flow's coordinator steps.
-Every path takes the flow's row lock and checks workflows.permissions.can_decide itself, since
+Every path takes the flow's row lock and checks workflows.permissions.act_refusal itself, since
 viewflow does not enforce node permissions when an activation is driven from code."""
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from workflows.agreement import AgreementFlow
 from workflows.cases import APPLICATION, MARK_SENT, RECORD_SIGNED, RESUBMIT, kind_of_task
 from workflows.mobility import MobilityFlow
 from workflows.models import AgreementProcess, Decision, MobilityProcess
-from workflows.permissions import OPEN_TASK_STATUSES, can_act
+from workflows.permissions import OPEN_TASK_STATUSES, act_refusal
 from workflows.selectors import access_task, open_task_for_agreement
 
 AGREEMENT_DECISION_EVENT = {
@@ -110,8 +110,10 @@ def _complete_task(*, user, task_id, action: str, before_execute) -> tuple:
             task.refresh_from_db()
             if task.status not in OPEN_TASK_STATUSES:
                 raise TaskAlreadyDecided()
-            if not can_act(user, task, action):
-                raise PermissionDenied(_("You may not act on this task."))
+            refusal = act_refusal(user, task, action)
+            if refusal is not None:
+                # Also separation of duties: "You cannot decide your own application", and the like.
+                raise PermissionDenied(refusal)
             activation = task.flow_task.activation_class(task)
             if task.status == STATUS.NEW:
                 activation.assign(user)

@@ -6,4 +6,5 @@ app_name = "workflows"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("<int:task_id>/", views.task_detail, name="task"),
+    path("without-decider/", views.without_decider, name="without_decider"),
 ]

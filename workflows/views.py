@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,8 +14,14 @@ from config.errors import Conflict
 from workflows.cases import AGREEMENT, kind_of_task, step_of_task
 from workflows.forms import DecisionForm
 from workflows.models import Decision
-from workflows.permissions import OPEN_TASK_STATUSES, REVIEW_STEPS, can_decide
-from workflows.selectors import access_task, inbox_tasks
+from workflows.permissions import (
+    OPEN_TASK_STATUSES,
+    REVIEW_STEPS,
+    can_decide,
+    can_see_tasks_without_decider,
+    decide_refusal,
+)
+from workflows.selectors import access_task, inbox_tasks, tasks_without_decider
 from workflows.services import task_decide
 
 
@@ -74,6 +80,21 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         step=step_label(task.flow_task.name),
         task_open=task.status in OPEN_TASK_STATUSES,
         can_decide=can_decide(request.user, task),
+        refusal=decide_refusal(request.user, task),
         form=form,
     )
     return render(request, "workflows/task.html", context, status=400 if form.is_bound else 200)
+
+
+@login_required
+def without_decider(request: HttpRequest) -> HttpResponse:
+    """For administrators: open review tasks that nobody may decide (no holder of the role, or separation of
+    duties excludes every one), so that no case waits unseen."""
+    if not can_see_tasks_without_decider(request.user):
+        raise PermissionDenied
+    rows = []
+    for task, case in tasks_without_decider():
+        row = inbox_row(task)
+        row["case"] = case
+        rows.append(row)
+    return render(request, "workflows/without_decider.html", {"rows": rows})

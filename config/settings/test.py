@@ -1,5 +1,7 @@
 """Settings for the test suite: the real PostgreSQL and Redis on 127.0.0.1 (overridable)."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -7,8 +9,20 @@ DEBUG = False
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/korpu"),
 }
+# The test runner empties the test database with TRUNCATE between transactional tests; the audit tables' trigger
+# allows that only in a database named test_* and a session that sets this (config/models.py).
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c korpu.allow_truncate=on"
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_URL = REDIS_URL
+# The throttles' counts live here; each pytest-xdist worker keeps its own keys, which tests/conftest.py clears
+# before every test (so one test's requests never throttle the next).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "korpu-test-" + os.environ.get("PYTEST_XDIST_WORKER", "main"),
+    }
+}
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = dict(REDIS_TRANSPORT_OPTIONS)  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
