@@ -12,12 +12,14 @@ DEPLOY_CHECK_ENV := DJANGO_SECRET_KEY=deploy-check-only-not-a-secret-0123456789a
 
 .PHONY: install run test lint check-services check-deploy migrations-check messages clean
 
-$(VENV)/.installed: requirements.txt tests/documents/s3rver/package-lock.json
+$(VENV)/.installed: requirements.txt tests/documents/s3rver/package-lock.json tests/browser/axe/package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	# s3rver, the S3 server that checks presigned URLs' expiry in tests/documents (needs Node.js and npm).
 	if command -v npm >/dev/null; then npm ci --prefix tests/documents/s3rver --no-audit --no-fund --silent; fi
+	# axe-core, the accessibility checker the browser tests run on every page (tests/browser/test_csp.py).
+	if command -v npm >/dev/null; then npm ci --prefix tests/browser/axe --no-audit --no-fund --silent; fi
 	touch $@
 
 install: $(VENV)/.installed
@@ -25,6 +27,7 @@ install: $(VENV)/.installed
 run: install
 	mkdir -p var/broker/queue var/broker/processed var/broker/control var/mail
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py load_demo
 	PORT=$(PORT) $(PY) scripts/run_dev.py
 

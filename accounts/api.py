@@ -1,57 +1,143 @@
-"""The API's token endpoint: trade a username and password for the token the other endpoints accept
-(`Authorization: Token <token>`)."""
+"""The API's token endpoints: get a token for a username and password, refresh it, list and revoke the caller's
+tokens, log out (this token) or out everywhere (all of them). Tokens are django-rest-knox's, sent as
+`Authorization: Token <key>`."""
 
-from django.contrib.auth import authenticate
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.services import api_token_issue
+from accounts import services
+from accounts.authentication import TokenAuthentication
+from accounts.selectors import api_token_list
+from accounts.serializers import (
+    ApiTokenSerializer,
+    AuthErrorSerializer,
+    TokenCreatedSerializer,
+    TokenRequestSerializer,
+)
+from accounts.throttles import ScopedRateThrottle
+
+AUTH = ["auth"]
+TOO_MANY = OpenApiResponse(
+    AuthErrorSerializer,
+    description="Too many requests from your address, or (`locked_out`) too many failed logins for this username "
+    "or address. `Retry-After` says in how many seconds to try again.",
+)
+NOT_FOUND = OpenApiResponse(AuthErrorSerializer, description="No such token, or not yours.")
 
 
-class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, write_only=True)
-
-    def validate(self, attrs):
-        user = authenticate(self.context["request"], username=attrs["username"], password=attrs["password"])
-        if user is None:
-            # The same message for an unknown user, a wrong password and an inactive account.
-            raise serializers.ValidationError(
-                _("Unable to log in with this username and password."), code="authorization"
-            )
-        attrs["user"] = user
-        return attrs
-
-
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(source="key", read_only=True)
+def _created(token, key) -> dict:
+    token.token = key
+    return TokenCreatedSerializer(token).data
 
 
 class TokenObtainView(APIView):
     # Credentials are the body; a stale token or session must not get in the way of logging in.
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth_token"
 
     @extend_schema(
-        tags=["auth"],
+        tags=AUTH,
         operation_id="auth_token_create",
         summary="Get an API token",
+        description="Each call makes a new token for one client or device and shows its key this once, with "
+        "when it expires. Wrong passwords count towards the login lockout.",
         request=TokenRequestSerializer,
         responses={
-            200: TokenSerializer,
+            200: TokenCreatedSerializer,
             400: OpenApiResponse(
                 {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
                 description="A missing field, or a wrong username or password (`non_field_errors`).",
             ),
+            429: TOO_MANY,
         },
         auth=[],
     )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token = api_token_issue(user=serializer.validated_data["user"])
-        return Response(TokenSerializer(token).data)
+        client = serializer.validated_data.get("client") or request.headers.get("User-Agent", "")
+        token, key = services.api_token_create(user=serializer.validated_data["user"], client=client)
+        return Response(_created(token, key))
+
+
+class TokenRefreshView(APIView):
+    authentication_classes = [TokenAuthentication]
+
+    @extend_schema(
+        tags=AUTH,
+        operation_id="auth_token_refresh",
+        summary="Swap this token for a new one",
+        description="Answers a new token for the same client, with a fresh expiry, and revokes the one sent. "
+        "Call it before the token expires; an expired token answers 401.",
+        request=None,
+        responses={200: TokenCreatedSerializer},
+    )
+    def post(self, request):
+        token, key = services.api_token_refresh(token=request.auth)
+        return Response(_created(token, key))
+
+
+class TokenListView(GenericAPIView):
+    serializer_class = ApiTokenSerializer
+
+    def get_queryset(self):
+        return api_token_list(user=self.request.user)
+
+    @extend_schema(
+        tags=AUTH,
+        operation_id="auth_tokens_list",
+        summary="My API tokens",
+        description="The caller's tokens that still work, the newest first: which client, when made, when "
+        "they expire, when last used. Never their keys, which are not stored.",
+        responses={200: ApiTokenSerializer(many=True)},
+    )
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class TokenDetailView(APIView):
+    @extend_schema(
+        tags=AUTH,
+        operation_id="auth_tokens_revoke",
+        summary="Revoke one of my tokens",
+        request=None,
+        responses={204: None, 404: NOT_FOUND},
+    )
+    def delete(self, request, token_id: int):
+        services.api_token_revoke(user=request.user, token_id=token_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutView(APIView):
+    authentication_classes = [TokenAuthentication]
+
+    @extend_schema(
+        tags=AUTH,
+        operation_id="auth_logout",
+        summary="Log out: revoke the token sent",
+        request=None,
+        responses={204: None},
+    )
+    def post(self, request):
+        services.api_token_revoke(user=request.user, token_id=request.auth.pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutAllView(APIView):
+    @extend_schema(
+        tags=AUTH,
+        operation_id="auth_logout_all",
+        summary="Log out everywhere: revoke all my tokens",
+        request=None,
+        responses={204: None},
+    )
+    def post(self, request):
+        services.api_tokens_revoke_all(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,7 +1,11 @@
-"""Serve each signed-in user in their preferred language unless they picked one with the language switcher."""
+"""Serve each signed-in user in their preferred language unless they picked one with the language switcher;
+log the requests answered 403."""
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.utils import translation
+
+from accounts.services import access_refusal_record
 
 
 class PreferredLanguageMiddleware:
@@ -23,3 +27,23 @@ class PreferredLanguageMiddleware:
             response = self.get_response(request)
             response.headers.setdefault("Content-Language", user.preferred_language)
         return response
+
+
+class AccessRefusalMiddleware:
+    """Log every request answered 403 (accounts.AccessRefusal): a page's PermissionDenied, a CSRF failure, an API
+    refusal. The API's exception handler logs its own with DRF's reason first; this one then skips the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 403:
+            access_refusal_record(request=request, reason=getattr(request, "_korpu_refusal_reason", "") or "forbidden")
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, PermissionDenied):
+            # Django turns it into the 403 page after this; keep its words for the log.
+            request._korpu_refusal_reason = str(exception) or "permission denied"
+        return None

@@ -46,6 +46,7 @@ from agreements.serializers import (
 )
 from applications.api import FIELD_ERRORS
 from applications.serializers import ErrorSerializer
+from core.idempotency import idempotent
 from documents.downloads import document_response
 
 PARTNERS = ["partners"]
@@ -98,6 +99,7 @@ class PartnerListView(GenericAPIView):
         request=PartnerWriteSerializer,
         responses={201: PartnerSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: PARTNER_NOT_FOUND},
     )
+    @idempotent
     def post(self, request):
         _require_staff(request.user)
         serializer = PartnerWriteSerializer(data=request.data)
@@ -129,6 +131,7 @@ class PartnerDetailView(GenericAPIView):
         request=PartnerWriteSerializer(partial=True),
         responses={200: PartnerSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: PARTNER_NOT_FOUND},
     )
+    @idempotent
     def patch(self, request, partner_id: int):
         partner = access_partner(user=request.user, partner_id=partner_id)
         serializer = PartnerWriteSerializer(data=request.data, partial=True)
@@ -178,6 +181,7 @@ class AgreementListView(GenericAPIView):
         request=AgreementCreateSerializer,
         responses={201: AgreementDetailSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: NOT_FOUND},
     )
+    @idempotent
     def post(self, request):
         _require_staff(request.user)
         serializer = AgreementCreateSerializer(data=request.data)
@@ -209,6 +213,7 @@ class AgreementDetailView(GenericAPIView):
         request=AgreementWriteSerializer(partial=True),
         responses={200: AgreementDetailSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
     )
+    @idempotent
     def patch(self, request, agreement_id: int):
         agreement = access_agreement(user=request.user, agreement_id=agreement_id)
         serializer = AgreementWriteSerializer(data=request.data, partial=True)
@@ -227,6 +232,7 @@ class AgreementSubmitView(GenericAPIView):
         request=None,
         responses={200: AgreementDetailSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
     )
+    @idempotent
     def post(self, request, agreement_id: int):
         agreement = access_agreement(user=request.user, agreement_id=agreement_id)
         services.agreement_submit(agreement=agreement, actor=request.user)
@@ -248,6 +254,7 @@ class AgreementTerminateView(GenericAPIView):
         request=TerminationSerializer,
         responses={200: AgreementDetailSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
     )
+    @idempotent
     def post(self, request, agreement_id: int):
         agreement = access_agreement(user=request.user, agreement_id=agreement_id)
         serializer = self.get_serializer(data=request.data)
@@ -337,6 +344,7 @@ class AgreementDocumentsView(GenericAPIView):
             409: CONFLICT,
         },
     )
+    @idempotent
     def post(self, request, agreement_id: int):
         agreement = access_agreement(user=request.user, agreement_id=agreement_id)
         serializer = AgreementDocumentUploadSerializer(data=request.data)

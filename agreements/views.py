@@ -4,8 +4,6 @@ and the task page of an agreement's flow steps (workflows.views.task_detail hand
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -65,6 +63,7 @@ from agreements.selectors import (
 )
 from agreements.terms import terms_diff
 from config.errors import Conflict
+from core.exports import csv_response
 from documents.downloads import document_response
 from documents.models import DocumentKind
 
@@ -259,6 +258,27 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _export_row(agreement: Agreement) -> list:
+    version = agreement.current_version
+    return [
+        agreement.pk,
+        agreement.number,
+        agreement.title,
+        agreement.get_type_display(),
+        agreement.get_status_display(),
+        agreement.partner.name,
+        agreement.partner.country,
+        agreement.partner.city,
+        agreement.partner.erasmus_code,
+        agreement.department.name,
+        agreement.start_date.isoformat(),
+        agreement.end_date.isoformat(),
+        version.number if version else None,
+        version.sha256 if version else None,
+        agreement.renewal_of_id,
+    ]
+
+
 @login_required
 def agreement_export(request: HttpRequest) -> HttpResponse:
     """The agreements list as CSV, with the same filters; one query whatever its length."""
@@ -266,34 +286,8 @@ def agreement_export(request: HttpRequest) -> HttpResponse:
     form = AgreementFilterForm(request.GET or None)
     form.is_valid()
     agreements = agreement_list_visible(user=request.user, **form.filters())
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="agreements-{stamp}.csv"'
-    response.write("\ufeff")  # a BOM, so spreadsheet programs read the Azerbaijani letters as UTF-8
-    writer = csv.writer(response)
-    writer.writerow([str(column) for column in CSV_COLUMNS])
-    for agreement in agreements:
-        version = agreement.current_version
-        writer.writerow(
-            [
-                agreement.pk,
-                agreement.number or "",
-                agreement.title,
-                agreement.get_type_display(),
-                agreement.get_status_display(),
-                agreement.partner.name,
-                agreement.partner.country,
-                agreement.partner.city,
-                agreement.partner.erasmus_code or "",
-                agreement.department.name,
-                agreement.start_date.isoformat(),
-                agreement.end_date.isoformat(),
-                version.number if version else "",
-                version.sha256 if version else "",
-                agreement.renewal_of_id or "",
-            ]
-        )
-    return response
+    rows = (_export_row(agreement) for agreement in agreements)
+    return csv_response(f"agreements-{timezone.localdate().isoformat()}.csv", CSV_COLUMNS, rows)
 
 
 def _render_form(request, *, form, conditions, conditions_errors, agreement=None, status=200) -> HttpResponse:
@@ -540,7 +534,7 @@ def agreement_task(request: HttpRequest, task) -> HttpResponse:
     from workflows.cases import MARK_SENT, RECORD_SIGNED, step_of_task
     from workflows.forms import DecisionForm
     from workflows.models import Decision
-    from workflows.permissions import OPEN_TASK_STATUSES, can_act
+    from workflows.permissions import OPEN_TASK_STATUSES, can_act, decide_refusal
     from workflows.services import agreement_mark_sent, agreement_record_signed, task_decide
 
     agreement = access_agreement(user=request.user, agreement_id=task.process.agreementprocess.agreement_id)
@@ -623,6 +617,7 @@ def agreement_task(request: HttpRequest, task) -> HttpResponse:
         task_open=task_open,
         is_review=bool(step and step.is_review),
         can_decide=bool(step and step.is_review and can_act(request.user, task, Decision.APPROVE)),
+        refusal=decide_refusal(request.user, task),
         can_mark_sent=can_act(request.user, task, MARK_SENT),
         can_record_signed=can_act(request.user, task, RECORD_SIGNED),
         can_send_back=bool(step and not step.is_review and can_act(request.user, task, Decision.REQUEST_CHANGES)),

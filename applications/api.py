@@ -31,6 +31,7 @@ from applications.serializers import (
     DocumentUploadSerializer,
     ErrorSerializer,
 )
+from core.idempotency import idempotent
 from documents.downloads import document_response
 
 FIELD_ERRORS = OpenApiResponse(
@@ -87,6 +88,7 @@ class ApplicationListView(GenericAPIView):
         request=ApplicationCreateSerializer,
         responses={201: ApplicationDetailSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN},
     )
+    @idempotent
     def post(self, request):
         serializer = ApplicationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -116,6 +118,7 @@ class ApplicationDetailView(GenericAPIView):
         request=ApplicationWriteSerializer(partial=True),
         responses={200: ApplicationDetailSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
     )
+    @idempotent
     def patch(self, request, application_id: int):
         application = access_application(user=request.user, application_id=application_id)
         serializer = ApplicationWriteSerializer(data=request.data, partial=True)
@@ -152,6 +155,7 @@ class ApplicationDocumentsView(GenericAPIView):
         request={"multipart/form-data": DocumentUploadSerializer},
         responses={201: DocumentSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
     )
+    @idempotent
     def post(self, request, application_id: int):
         application = access_application(user=request.user, application_id=application_id)
         serializer = DocumentUploadSerializer(data=request.data)
@@ -189,6 +193,7 @@ class ApplicationSubmitView(GenericAPIView):
         request=None,
         responses={200: ApplicationDetailSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
     )
+    @idempotent
     def post(self, request, application_id: int):
         application = access_application(user=request.user, application_id=application_id)
         services.application_submit(application=application, actor=request.user)

@@ -7,10 +7,17 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from accounts.services import access_refusal_record
 from config.errors import Conflict
+from core.outage import is_outage, log_outage, outage_payload, retry_after_seconds
 
 
 def exception_handler(exc, context):
+    if is_outage(exc):
+        # DRF would re-raise it to Django, whose 500 handler answers 503 too; answering here keeps the
+        # API's JSON error and DRF's headers either way.
+        log_outage(context["request"], exc)
+        return Response(outage_payload(), status=503, headers={"Retry-After": str(retry_after_seconds())})
     if isinstance(exc, Conflict):
         return Response({"detail": str(exc.message), "code": exc.code}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
@@ -24,4 +31,8 @@ def exception_handler(exc, context):
         else:
             detail = {"non_field_errors": [str(m) for m in exc.messages]}
         exc = DRFValidationError(detail=detail)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and response.status_code == status.HTTP_403_FORBIDDEN:
+        # Logged here with DRF's reason; accounts' middleware logs the 403s that do not pass through DRF.
+        access_refusal_record(request=context["request"], reason=getattr(exc, "detail", exc))
+    return response

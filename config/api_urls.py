@@ -1,9 +1,17 @@
 """The REST API under /api/: version 1 of the endpoints, the OpenAPI schema and the offline Swagger UI."""
 
+from csp.decorators import csp_update
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts.api import TokenObtainView
+from accounts.api import (
+    LogoutAllView,
+    LogoutView,
+    TokenDetailView,
+    TokenListView,
+    TokenObtainView,
+    TokenRefreshView,
+)
 from agreements.api import (
     AgreementDetailView,
     AgreementDocumentFileView,
@@ -31,6 +39,11 @@ from workflows.api import TaskDecisionView, TaskListView, TaskMarkSentView, Task
 
 v1 = [
     path("auth/token/", TokenObtainView.as_view(), name="api-token"),
+    path("auth/token/refresh/", TokenRefreshView.as_view(), name="api-token-refresh"),
+    path("auth/tokens/", TokenListView.as_view(), name="api-token-list"),
+    path("auth/tokens/<int:token_id>/", TokenDetailView.as_view(), name="api-token-detail"),
+    path("auth/logout/", LogoutView.as_view(), name="api-logout"),
+    path("auth/logout-all/", LogoutAllView.as_view(), name="api-logout-all"),
     path("calls/", CallListView.as_view(), name="api-call-list"),
     path("applications/", ApplicationListView.as_view(), name="api-application-list"),
     path("applications/<int:application_id>/", ApplicationDetailView.as_view(), name="api-application-detail"),
@@ -75,5 +88,14 @@ v1 = [
 urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Under the site's Content-Security-Policy: the split view serves Swagger UI's init script at a URL of its
+    # own (?script) and its template moves the inline style to a static file; Swagger UI's icons are data:
+    # images, allowed on this page only.
+    path(
+        "docs/",
+        csp_update({"img-src": "data:"})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/swagger_ui.html")
+        ),
+        name="api-docs",
+    ),
 ]

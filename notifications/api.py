@@ -6,6 +6,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from applications.serializers import ErrorSerializer
+from core.idempotency import idempotent
 from notifications import services
 from notifications.selectors import notification_list
 from notifications.serializers import NotificationSerializer, ReadAllSerializer
@@ -47,6 +48,7 @@ class NotificationReadView(GenericAPIView):
             404: OpenApiResponse(ErrorSerializer, description="No such notification, or not yours."),
         },
     )
+    @idempotent
     def post(self, request, notification_id: int):
         notification = services.notification_mark_read(user=request.user, notification_id=notification_id)
         return Response(self.get_serializer(notification).data)
@@ -62,5 +64,6 @@ class NotificationReadAllView(GenericAPIView):
         request=None,
         responses={200: ReadAllSerializer},
     )
+    @idempotent
     def post(self, request):
         return Response({"marked": services.notification_mark_all_read(user=request.user)})

@@ -108,3 +108,15 @@ def eager_tasks():
     celery_app.conf.task_eager_propagates = True
     yield
     celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = old
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(settings):
+    """Each test starts with no requests counted by the API's throttles: their counts live in the test Redis,
+    under this worker's key prefix (config/settings/test.py), which outlives the test's database rollback."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)  # Django's RedisCache has no delete-by-prefix of its own
+    keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
+    if keys:
+        client.delete(*keys)

@@ -5,6 +5,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from .auth import API_THROTTLE_RATES, TRUSTED_PROXY_COUNT
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -23,12 +25,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "django_filters",
+    "pgtrigger",
     "viewflow",
     "viewflow.workflow",
+    "core",
     "accounts",
     "agreements",
     "applications",
@@ -39,7 +45,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A lost database or broker connection in a view answers 503 (inner middleware: config.urls' handler500).
+    "core.outage.OutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -48,6 +58,10 @@ MIDDLEWARE = [
     "accounts.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Writes a row of accounts.AccessRefusal for every request answered 403.
+    "accounts.middleware.AccessRefusalMiddleware",
+    # Last, as django-axes asks: turns a login refused for a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -117,6 +131,9 @@ DOCUMENT_MAX_SIZES = {k: int(v) for k, v in env.dict("DOCUMENT_MAX_SIZES", defau
 # A DOCX/ODT whose parts would unpack to more than this (or compress more than the ratio) is refused.
 DOCUMENT_ZIP_MAX_UNCOMPRESSED = env.int("DOCUMENT_ZIP_MAX_UNCOMPRESSED", default=100 * 1024 * 1024)
 DOCUMENT_ZIP_MAX_RATIO = env.int("DOCUMENT_ZIP_MAX_RATIO", default=100)
+# A PDF is walked object by object for active content; past these it is refused as too complex to check.
+DOCUMENT_PDF_MAX_OBJECTS = env.int("DOCUMENT_PDF_MAX_OBJECTS", default=100_000)
+DOCUMENT_PDF_CHECK_SECONDS = env.float("DOCUMENT_PDF_CHECK_SECONDS", default=8.0)
 # The virus-scan hook: a clamd reachable over TCP; without CLAMAV_HOST documents are marked "not scanned".
 CLAMAV_HOST = env("CLAMAV_HOST", default="")
 CLAMAV_PORT = env.int("CLAMAV_PORT", default=3310)
@@ -129,6 +146,10 @@ FILE_UPLOAD_HANDLERS = [
 ]
 # Active agreements ending within this many days become "expiring" and start a renewal draft.
 AGREEMENT_EXPIRY_WINDOW_DAYS = env.int("AGREEMENT_EXPIRY_WINDOW_DAYS", default=180)
+# Outages (core.outage): a lost or refused database or broker connection answers 503 with this Retry-After.
+OUTAGE_RETRY_AFTER_SECONDS = env.int("OUTAGE_RETRY_AFTER_SECONDS", default=30)
+# How long the API replays the first answer to a retried Idempotency-Key (core.idempotency).
+IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -137,18 +158,40 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="korpu@localhost")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # django-rest-knox's hashed, expiring tokens, refused for a while to an address that guesses.
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttles.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": API_THROTTLE_RATES,
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Adds the Idempotency-Key header and the 422 / 503 answers to the operations that take them.
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "config.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Körpü API",
-    "DESCRIPTION": "Mobility applications, approvals and the task inbox of the International Relations Office.",
+    "DESCRIPTION": """Mobility applications, approvals and the task inbox of the International Relations Office.
+
+**Authentication.** Every endpoint but the token endpoint needs a token (or the web session, for the pages'
+own scripts).
+
+- *Get* a token: `POST /api/v1/auth/token/` with `username`, `password` and optionally `client` (a name for
+  the program or device, shown in your token list). Each call makes a new token; the answer shows its key
+  once, with its `expiry`. Only a hash of the key is stored: keep the key, it cannot be shown again.
+- *Use* it: send `Authorization: Token <key>` with every request.
+- *Refresh* it before it expires: `POST /api/v1/auth/token/refresh/` with the token answers a new token for
+  the same client and revokes the old one. An expired token answers 401: get a new one with the password.
+- *Revoke* it: `POST /api/v1/auth/logout/` revokes the token sent; `POST /api/v1/auth/logout-all/` revokes all
+  your tokens; `GET /api/v1/auth/tokens/` lists them and `DELETE /api/v1/auth/tokens/{token_id}/` revokes one.
+  The page /accounts/tokens/ does the same. Changing your password or deactivating your account revokes all.
+
+**Limits.** Wrong passwords lock the username and the address out for a while (429 with `Retry-After`,
+`code` `locked_out`); the token endpoint, anonymous use and repeated wrong tokens are rate-limited per
+address (429 with `Retry-After`).""",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The docs page works offline: Swagger UI and ReDoc are served from drf-spectacular-sidecar.
@@ -166,6 +209,8 @@ LOGGING = {
     "loggers": {"django": {"handlers": [], "propagate": True}},
 }
 
+from .auth import *  # noqa: E402,F403
 from .celery import *  # noqa: E402,F403
 from .notifications import *  # noqa: E402,F403
+from .security import *  # noqa: E402,F403
 from .storages import *  # noqa: E402,F403

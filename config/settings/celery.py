@@ -82,6 +82,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "agreements.expiry_sweep",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Stored answers to Idempotency-Keys older than IDEMPOTENCY_KEY_TTL_HOURS are deleted (idempotent).
+    "core-idempotency-purge": {
+        "task": "core.tasks.idempotency_records_purge_task",
+        "schedule": 3600,
+    },
     "notifications-digest": {
         "task": "notifications.tasks.digests_send_task",
         "schedule": crontab(hour=NOTIFICATION_DIGEST_HOUR_UTC, minute=0),

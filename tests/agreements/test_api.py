@@ -2,12 +2,10 @@
 binding, access rules, validation and constant query counts."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from agreements import services
 from tests.agreements.conftest import iia_terms
-from tests.api.conftest import TASKS_URL, pdf_file, token_client
+from tests.api.conftest import TASKS_URL, count_queries, pdf_file, token_client
 from tests.conftest import make_submitted_application
 from tests.factories import PartnerFactory
 
@@ -329,14 +327,6 @@ def test_decision_on_a_mobility_task_still_returns_the_application(world):
     assert task["agreement"] is None and task["application"]["id"] == application.pk
     response = coordinator.post(task_url(task["id"], "decision/"), {"decision": "approve", "comment": "ok"})
     assert response.json()["id"] == application.pk and response.json()["status"] == "head_review"
-
-
-def count_queries(client, url, expected):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    assert response.json()["count"] == expected
-    return len(queries)
 
 
 def test_lists_run_a_constant_number_of_queries(world):

@@ -73,15 +73,19 @@ def test_inactive_users_get_no_token(world):
     assert response.status_code == 400
 
 
-def test_the_same_token_comes_back_on_every_login(world):
+def test_every_login_gets_a_token_of_its_own(world):
     first = APIClient().post(TOKEN_URL, {"username": "student1", "password": "demo"}, format="json").json()
     second = APIClient().post(TOKEN_URL, {"username": "student1", "password": "demo"}, format="json").json()
-    assert first["token"] == second["token"]
+    assert first["token"] != second["token"]
+    for body in (first, second):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {body['token']}")
+        assert client.get(APPLICATIONS_URL).status_code == 200
 
 
 def test_session_authentication_works_too(world):
     client = APIClient()
-    assert client.login(username="student1", password="demo")
+    client.force_login(world.student1)
     assert client.get(APPLICATIONS_URL).status_code == 200
 
 

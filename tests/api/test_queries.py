@@ -1,23 +1,13 @@
 """The API's lists cost the same number of queries whatever their length."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
-from tests.api.conftest import APPLICATIONS_URL, CALLS_URL, TASKS_URL, api_decide
+from tests.api.conftest import APPLICATIONS_URL, CALLS_URL, TASKS_URL, api_decide, count_queries
 from tests.conftest import make_submitted_application
 from tests.factories import CallFactory, CallPlaceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def count_queries(client, url, expected_count):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    assert response.json()["count"] == expected_count
-    return len(queries)
 
 
 def new_student(world, n):

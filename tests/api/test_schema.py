@@ -8,6 +8,11 @@ from rest_framework.test import APIClient
 
 EXPECTED_OPERATIONS = {
     ("/api/v1/auth/token/", "post"),
+    ("/api/v1/auth/token/refresh/", "post"),
+    ("/api/v1/auth/tokens/", "get"),
+    ("/api/v1/auth/tokens/{token_id}/", "delete"),
+    ("/api/v1/auth/logout/", "post"),
+    ("/api/v1/auth/logout-all/", "post"),
     ("/api/v1/calls/", "get"),
     ("/api/v1/applications/", "get"),
     ("/api/v1/applications/", "post"),
@@ -63,7 +68,8 @@ def test_schema_generates_without_warnings(tmp_path):
     assert components["DecisionEnum"]["enum"] == ["approve", "request_changes", "reject"]
     decide = schema["paths"]["/api/v1/tasks/{task_id}/decision/"]["post"]
     assert decide["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/Decision")
-    assert set(decide["responses"]) == {"200", "400", "403", "404", "409"}
+    # 422: an Idempotency-Key reused for another request; 503: an outage (core.schema adds both)
+    assert set(decide["responses"]) == {"200", "400", "403", "404", "409", "422", "503"}
     upload = schema["paths"]["/api/v1/applications/{application_id}/documents/"]["post"]
     assert set(upload["requestBody"]["content"]) == {"multipart/form-data"}
 

@@ -215,7 +215,7 @@ def test_the_page_shows_the_reason_under_the_file_field_and_stores_nothing(clien
         {"kind": "passport_copy", "file": upload("me.png", polyglot, "image/png")},
     )
     assert response.status_code == 400
-    assert "The file contains web page code (HTML or script) and is refused." in response.content.decode()
+    assert "This image contains web page code and cannot be accepted." in response.content.decode()
     assert stored_files() == files
     assert application.documents.count() == 2
 
