@@ -31,7 +31,7 @@ class PreferredLanguageMiddleware:
 
 class AccessRefusalMiddleware:
     """Log every request answered 403 (accounts.AccessRefusal): a page's PermissionDenied, a CSRF failure, an API
-    refusal. The API's exception handler logs its own with DRF's reason first; this one then skips the request."""
+    refusal. The API's exception handler (core.api) leaves DRF's reason on the request for it."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -2,7 +2,7 @@
 
 Each view parses its input, fetches through a selector (404 for what the caller may not see — students see
 no partners or agreements at all), calls one service and answers with the object as the caller now sees
-it. Services raise ValidationError (400), PermissionDenied (403) and config.errors.Conflict (409)."""
+it. Services raise ValidationError (400), PermissionDenied (403) and core.errors.Conflict (409)."""
 
 from django.db.models import ProtectedError
 from django.http import Http404

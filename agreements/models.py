@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
-from config.models import AppendOnlyModel, append_only_triggers
+from core.models import AppendOnlyModel, append_only_triggers
 
 # Erasmus institutional codes look like "D  BERLIN01", "F  PARIS001", "TR ANKARA01".
 erasmus_code_validator = RegexValidator(

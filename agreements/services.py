@@ -33,7 +33,7 @@ from agreements.permissions import (
     can_terminate,
 )
 from agreements.terms import TERM_FIELDS, academic_years, clean_terms, terms_sha256
-from config.errors import StaleState
+from core.errors import StaleState
 
 INFO_FIELDS = (
     "number",
@@ -537,7 +537,7 @@ def outgoing_quota_for(*, partner_id: int, academic_year: str, category: str) ->
 def agreement_decision_letter_schedule(*, agreement: Agreement) -> None:
     """Called when the prorector approves: the letter is rendered by a worker once the decision commits."""
     from agreements.tasks import agreement_decision_letter_task
-    from config.effects import on_commit_delay
+    from core.effects import on_commit_delay
 
     on_commit_delay(agreement_decision_letter_task, agreement.pk)
 

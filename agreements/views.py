@@ -62,7 +62,7 @@ from agreements.selectors import (
     partner_mobilities,
 )
 from agreements.terms import terms_diff
-from config.errors import Conflict
+from core.errors import Conflict
 from core.exports import csv_response
 from documents.downloads import document_response
 from documents.models import DocumentKind

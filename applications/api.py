@@ -2,7 +2,7 @@
 
 Each view parses its input, fetches through a selector (404 for a case the caller may not see),
 calls one service and answers with the case as the caller now sees it. Services raise
-ValidationError (400), PermissionDenied (403) and config.errors.Conflict (409); config.api maps them."""
+ValidationError (400), PermissionDenied (403) and core.errors.Conflict (409); core.api maps them."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema

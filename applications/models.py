@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from agreements.models import PartnerInstitution
-from config.models import AppendOnlyModel, append_only_triggers
+from core.models import AppendOnlyModel, append_only_triggers
 from documents.models import DocumentKind  # noqa: F401 - re-exported: the kinds moved to documents
 
 

@@ -22,7 +22,7 @@ from applications.selectors import application_documents
 from applications.services import EDITABLE_FIELDS
 from documents.models import APPLICATION_UPLOAD_KINDS, Document, DocumentKind, DocumentStatus
 
-# --- errors (documented in the schema; produced by config.api.exception_handler) -----------------
+# --- errors (documented in the schema; produced by core.api.exception_handler) -----------------
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -27,8 +27,8 @@ from applications.models import (
     CefrLevel,
     HostChoice,
 )
-from config.effects import on_commit_delay
-from config.errors import NoPlaceLeft, StaleState
+from core.effects import on_commit_delay
+from core.errors import NoPlaceLeft, StaleState
 from documents.letters import DecisionLetter, LetterStep, render_decision_letter
 from documents.models import APPLICATION_UPLOAD_KINDS, Document, DocumentKind, DocumentStatus
 from documents.services import atomic_storing, document_store, document_store_generated

@@ -27,7 +27,7 @@ from applications.selectors import (
     application_list_own,
     call_list_open,
 )
-from config.errors import Conflict
+from core.errors import Conflict
 from documents.downloads import document_response
 
 # What the timeline calls each step (event.step holds a flow step or the status the case was in).

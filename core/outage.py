@@ -2,7 +2,7 @@
 error with a code for the API, a standalone page for people), never a 500 that reads like a bug.
 
 Three places meet such an error, and each hands it to `outage_response`:
-- DRF views: config.api's exception handler (DRF catches every exception of its views first);
+- DRF views: core.api's exception handler (DRF catches every exception of its views first);
 - other views: `OutageMiddleware.process_exception`;
 - inner middleware (the session and the user are read from the database before any view runs): Django turns
   their exceptions into a response at once, so no outer middleware sees them; its 500 handler does, and

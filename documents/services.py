@@ -20,7 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.effects import on_commit_delay
+from core.effects import on_commit_delay
 from documents.models import (
     SCAN_GENERATED,
     SCAN_INFECTED_PREFIX,

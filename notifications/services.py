@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from config.effects import on_commit_call
+from core.effects import on_commit_call
 from notifications.deadlines import step_due_at
 from notifications.messages import Context, case_title, email_message, render_message, user_name
 from notifications.models import (

@@ -24,7 +24,7 @@ from agreements.services import (
 from applications.models import Application, CaseEvent
 from applications.selectors import application_document_versions
 from applications.services import case_event_record
-from config.errors import CaseBusy, StaleState, TaskAlreadyDecided
+from core.errors import CaseBusy, StaleState, TaskAlreadyDecided
 from documents.services import atomic_storing
 from notifications import services as notification_services
 from workflows.agreement import AgreementFlow

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from agreements.views import agreement_task
 from applications.selectors import access_application
 from applications.views import case_context, step_label
-from config.errors import Conflict
+from core.errors import Conflict
 from workflows.cases import AGREEMENT, kind_of_task, step_of_task
 from workflows.forms import DecisionForm
 from workflows.models import Decision

@@ -10,7 +10,7 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/korpu"),
 }
 # The test runner empties the test database with TRUNCATE between transactional tests; the audit tables' trigger
-# allows that only in a database named test_* and a session that sets this (config/models.py).
+# allows that only in a database named test_* and a session that sets this (core/models.py).
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c korpu.allow_truncate=on"
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_URL = REDIS_URL

@@ -9,7 +9,7 @@ from django.http import Http404
 
 from agreements import services
 from agreements.models import AgreementStatus
-from config.errors import StaleState, TaskAlreadyDecided
+from core.errors import StaleState, TaskAlreadyDecided
 from notifications.models import Notification
 from tests.factories import PDF_BYTES
 from workflows import services as flow_services

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from agreements import services
 from agreements.models import Agreement, AgreementEvent, AgreementQuota, AgreementStatus, AgreementVersion
 from agreements.terms import clean_terms, terms_diff, terms_sha256
-from config.errors import StaleState
+from core.errors import StaleState
 from notifications.models import Notification
 from tests.agreements.conftest import iia_terms
 

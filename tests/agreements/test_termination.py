@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from agreements import services
 from agreements.models import AgreementStatus
-from config.errors import StaleState
+from core.errors import StaleState
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.db import connection
 
 from accounts.models import User
 from applications.models import Application, ApplicationStatus, CallPlace, CaseEvent
-from config.errors import CaseBusy, NoPlaceLeft, TaskAlreadyDecided
+from core.errors import CaseBusy, NoPlaceLeft, TaskAlreadyDecided
 from tests.conftest import make_submitted_application
 from tests.factories import CallFactory, CallPlaceFactory
 from workflows.selectors import open_task_for_application

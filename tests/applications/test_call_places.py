@@ -10,7 +10,7 @@ from agreements import services as agreement_services
 from agreements.models import AgreementQuota, AgreementStatus
 from applications.models import ApplicationStatus, CallPlace
 from applications.services import call_places_from_agreements
-from config.errors import NoPlaceLeft
+from core.errors import NoPlaceLeft
 from tests.agreements.conftest import iia_terms
 from tests.api.test_races import decide_as, run_together
 from tests.conftest import make_submitted_application

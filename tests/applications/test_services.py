@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from applications import services
 from applications.models import Application, ApplicationStatus, Call, CaseEvent
-from config.errors import StaleState
+from core.errors import StaleState
 from documents.models import Document
 from tests.conftest import make_ready_application, pdf_upload
 from tests.factories import PNG_BYTES, CallFactory, CallPlaceFactory, valid_application_fields

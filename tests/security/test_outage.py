@@ -163,7 +163,7 @@ def test_only_lost_or_refused_connections_count_as_an_outage():
 
 # --- the broker --------------------------------------------------------------------------------------
 # No request needs the broker before it answers: every task is queued after commit, and a broker that
-# refuses it is logged and left to the relays (config.effects). So the mapping is proven with tiny views of
+# refuses it is logged and left to the relays (core.effects). So the mapping is proven with tiny views of
 # this test's own that meet a real refused connection, and a real decision is shown to still succeed.
 
 

@@ -6,7 +6,7 @@ from django.http import Http404
 
 from applications import services as application_services
 from applications.models import ApplicationStatus, CallPlace, CaseEvent
-from config.errors import NoPlaceLeft, TaskAlreadyDecided
+from core.errors import NoPlaceLeft, TaskAlreadyDecided
 from tests.conftest import make_submitted_application
 from workflows.selectors import inbox_tasks, open_task_for_application
 from workflows.services import task_decide

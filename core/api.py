@@ -7,8 +7,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from accounts.services import access_refusal_record
-from config.errors import Conflict
+from core.errors import Conflict
 from core.outage import is_outage, log_outage, outage_payload, retry_after_seconds
 
 
@@ -33,6 +32,7 @@ def exception_handler(exc, context):
         exc = DRFValidationError(detail=detail)
     response = drf_exception_handler(exc, context)
     if response is not None and response.status_code == status.HTTP_403_FORBIDDEN:
-        # Logged here with DRF's reason; accounts' middleware logs the 403s that do not pass through DRF.
-        access_refusal_record(request=context["request"], reason=getattr(exc, "detail", exc))
+        # accounts' middleware logs every 403 (AccessRefusal); leave it DRF's reason on the request.
+        http_request = getattr(context["request"], "_request", context["request"])
+        http_request._korpu_refusal_reason = str(getattr(exc, "detail", exc))
     return response
