@@ -62,7 +62,6 @@ class AppendOnlyModel(models.Model):
         raise TypeError(f"{self._meta.verbose_name_plural} are append-only.")
 
 
-
 class IdempotencyRecord(models.Model):
     """The first answer to a state-changing API request sent with an Idempotency-Key, stored in the same
     transaction as the change it reports, so a retry of a request that committed gets that answer again
