@@ -1,5 +1,5 @@
-"""The admin: partners (with their units and contacts) are edited here; agreements, their versions,
-quotas and timeline are shown read-only, because they change only through the services and the flow."""
+"""The admin of agreements: they, their versions, quotas and timeline are shown read-only, because they
+change only through the services and the flow. Partners are edited in partners.admin."""
 
 from django.contrib import admin
 
@@ -8,28 +8,7 @@ from agreements.models import (
     AgreementEvent,
     AgreementQuota,
     AgreementVersion,
-    OrganisationalUnit,
-    PartnerContact,
-    PartnerInstitution,
 )
-
-
-class OrganisationalUnitInline(admin.TabularInline):
-    model = OrganisationalUnit
-    extra = 0
-
-
-class PartnerContactInline(admin.TabularInline):
-    model = PartnerContact
-    extra = 0
-
-
-@admin.register(PartnerInstitution)
-class PartnerInstitutionAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_az", "country", "city", "erasmus_code", "schac_code", "website"]
-    list_filter = ["country"]
-    search_fields = ["name", "name_az", "city", "erasmus_code", "schac_code"]
-    inlines = [OrganisationalUnitInline, PartnerContactInline]
 
 
 class ReadOnlyMixin:

@@ -1,5 +1,6 @@
-"""Forms of the agreement and partner pages and of the agreement's coordinator steps. They parse input
-only (text into numbers, lists and dates); the services validate the terms and write."""
+"""Forms of the agreement pages and of the agreement's coordinator steps (the partner registry's are
+partners.forms). They parse input only (text into numbers, lists and dates); the services validate the
+terms and write."""
 
 from __future__ import annotations
 
@@ -19,17 +20,16 @@ from agreements.models import (
     AgreementType,
     Direction,
     MobilityCategory,
-    OrganisationalUnit,
-    PartnerContact,
-    PartnerInstitution,
 )
 from agreements.services import AGREEMENT_UPLOAD_KINDS, INFO_FIELDS
 from applications.forms import DateInput, add_service_errors
+from core.errors import ErrorCode
+from core.forms import kept_forms
 from documents.models import DocumentKind
 from documents.validation import accept_attribute
+from partners.models import OrganisationalUnit, PartnerInstitution
 
 TERM_FORM_FIELDS = ("title", "type", "partner", "partner_unit", "start_date", "end_date", "text")
-PARTNER_FIELDS = ("name", "name_az", "country", "city", "erasmus_code", "schac_code", "website")
 LIST_SPLIT = re.compile(r"[,;\s]+")
 LANGUAGE_ITEM = re.compile(r"^([A-Za-z]{2,3})\s*[:\- ]\s*([A-Ca-c][12])$")
 
@@ -76,19 +76,6 @@ class AgreementFilterForm(forms.Form):
             "department_id": data["department"].pk if data.get("department") else None,
             "expiring_within_days": data.get("expiring_within_days"),
         }
-
-
-class PartnerFilterForm(forms.Form):
-    search = forms.CharField(label=_("Name"), required=False, max_length=100)
-    country = forms.CharField(
-        label=_("Country"), required=False, max_length=2, widget=forms.TextInput(attrs={"size": 3, "placeholder": "DE"})
-    )
-    city = forms.CharField(label=_("City"), required=False, max_length=120)
-    erasmus_code = forms.CharField(label=_("Erasmus code"), required=False, max_length=20)
-
-    def filters(self) -> dict:
-        data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
-        return {name: (data.get(name) or "").strip() for name in ("search", "country", "city", "erasmus_code")}
 
 
 # --- agreement drafts ----------------------------------------------------------------------------
@@ -231,7 +218,7 @@ class ConditionForm(forms.Form):
     def clean_eqf_levels(self) -> list[int]:
         items = _split(self.cleaned_data["eqf_levels"])
         if not all(item.isdigit() for item in items):
-            raise ValidationError(_("Give EQF levels as numbers, e.g. “6, 7”."))
+            raise ValidationError(_("Give EQF levels as numbers, e.g. “6, 7”."), code=ErrorCode.INVALID)
         return [int(item) for item in items]
 
     def clean_languages(self) -> list[dict]:
@@ -241,7 +228,7 @@ class ConditionForm(forms.Form):
                 continue
             match = LANGUAGE_ITEM.match(item)
             if not match:
-                raise ValidationError(_("Write each language as code:level, e.g. “en:B2”."))
+                raise ValidationError(_("Write each language as code:level, e.g. “en:B2”."), code=ErrorCode.INVALID)
             languages.append({"language": match.group(1).lower(), "cefr": match.group(2).upper()})
         return languages
 
@@ -274,15 +261,6 @@ class ConditionForm(forms.Form):
             "eqf_levels": ", ".join(str(level) for level in condition.get("eqf_levels") or []),
             "languages": ", ".join(f"{lang['language']}:{lang['cefr']}" for lang in condition.get("languages") or []),
         }
-
-
-def kept_forms(formset: forms.BaseFormSet) -> list[forms.Form]:
-    """The rows to keep, in order: existing ones not marked for removal, and new ones that were filled in."""
-    return [
-        form
-        for index, form in enumerate(formset.forms)
-        if not formset._should_delete_form(form) and (index < formset.initial_form_count() or form.has_changed())
-    ]
 
 
 class BaseConditionFormSet(forms.BaseFormSet):
@@ -342,71 +320,3 @@ class SignedCopyForm(TaskActionForm):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": accept_attribute()}),
     )
-
-
-# --- the partner registry ------------------------------------------------------------------------
-
-
-class PartnerForm(forms.ModelForm):
-    """A partner's own fields plus its organisational units, one per line. Never saved by itself:
-    the view hands the values to partner_create / partner_update."""
-
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
-    units = forms.CharField(
-        label=_("Organisational units"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("One faculty or department per line."),
-    )
-
-    class Meta:
-        model = PartnerInstitution
-        fields = PARTNER_FIELDS
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["units"] = "\n".join(unit.name for unit in self.instance.units.all())
-
-    def _post_clean(self):
-        # Model validation (formats, uniqueness) belongs to the service, which runs full_clean() on the row.
-        pass
-
-    def clean_country(self) -> str:
-        return (self.cleaned_data.get("country") or "").strip().upper()
-
-    def field_values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in PARTNER_FIELDS}
-
-    def unit_names(self) -> list[str]:
-        return [line.strip() for line in self.cleaned_data["units"].splitlines() if line.strip()]
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        add_service_errors(self, error)
-
-
-class ContactForm(forms.ModelForm):
-    class Meta:
-        model = PartnerContact
-        fields = ["name", "role", "email", "phone"]
-
-    def _post_clean(self):
-        pass
-
-    def contact(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
-
-
-class BaseContactFormSet(forms.BaseFormSet):
-    def contacts(self) -> list[dict]:
-        return [form.contact() for form in kept_forms(self)]
-
-
-def contact_formset(data=None, *, partner: PartnerInstitution | None = None):
-    formset_class = forms.formset_factory(ContactForm, formset=BaseContactFormSet, extra=1, can_delete=True)
-    initial = (
-        [{"name": c.name, "role": c.role, "email": c.email, "phone": c.phone} for c in partner.contacts.all()]
-        if partner is not None
-        else []
-    )
-    return formset_class(data, prefix="contacts", initial=initial)

@@ -1,23 +1,18 @@
-"""Who may see and change partners and agreements. Shared by selectors, pages, API and flow."""
+"""Who may see and change agreements. Shared by selectors, pages, API and flow. The partner registry's
+predicates (`can_read_partners`: one of the office's staff) are partners.permissions."""
 
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.models import User
 from accounts.roles import Role, has_role, user_department_ids
 from agreements.models import Agreement, AgreementStatus
 
-STAFF_ROLES = (Role.COORDINATOR, Role.HEAD, Role.PRORECTOR, Role.AUDITOR, Role.ADMIN, Role.STAFF)
 ALL_AGREEMENTS_ROLES = (Role.PRORECTOR, Role.AUDITOR, Role.ADMIN)
 TERMS_EDITABLE = (AgreementStatus.DRAFT,)
 CLOSED = (AgreementStatus.EXPIRED, AgreementStatus.SUPERSEDED, AgreementStatus.WITHDRAWN, AgreementStatus.TERMINATED)
 
 
-def can_read_partners(user) -> bool:
-    return user.is_authenticated and has_role(user, *STAFF_ROLES)
-
-
-def can_manage_partners(user) -> bool:
-    return user.is_authenticated and has_role(user, Role.COORDINATOR, Role.ADMIN)
-
-
-def can_view_agreement(user, agreement: Agreement) -> bool:
+def can_view_agreement(user: User | AnonymousUser, agreement: Agreement) -> bool:
     """Prorector, auditor and admin see every agreement; coordinators, heads and staff those of their departments."""
     if not user.is_authenticated:
         return False
@@ -28,21 +23,21 @@ def can_view_agreement(user, agreement: Agreement) -> bool:
     return False
 
 
-def can_draft_agreement(user, department_id: int) -> bool:
+def can_draft_agreement(user: User | AnonymousUser, department_id: int) -> bool:
     return has_role(user, Role.COORDINATOR) and department_id in user_department_ids(user)
 
 
-def can_edit_terms(user, agreement: Agreement) -> bool:
+def can_edit_terms(user: User | AnonymousUser, agreement: Agreement) -> bool:
     """A coordinator of the agreement's department, while it is a draft (new or sent back)."""
     return agreement.status in TERMS_EDITABLE and can_draft_agreement(user, agreement.department_id)
 
 
-def can_edit_info(user, agreement: Agreement) -> bool:
+def can_edit_info(user: User | AnonymousUser, agreement: Agreement) -> bool:
     """General information (signatories) changes without re-approval, until the agreement is closed."""
     return agreement.status not in CLOSED and can_draft_agreement(user, agreement.department_id)
 
 
-def can_terminate(user, agreement: Agreement) -> bool:
+def can_terminate(user: User | AnonymousUser, agreement: Agreement) -> bool:
     """The prorector (who approves agreements) or an administrator ends an agreement in force early."""
     return (
         user.is_authenticated

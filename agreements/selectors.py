@@ -1,60 +1,42 @@
-"""Reads of partners and agreements, permission-checked, in a constant number of queries."""
+"""Reads of agreements (and of a partner's agreements and mobilities), permission-checked, in a constant
+number of queries. The partner registry's own reads are partners.selectors."""
 
 from datetime import timedelta
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Department
+from accounts.models import Department, User
 from accounts.roles import Role, has_role, user_department_ids
 from agreements.models import (
     Agreement,
     AgreementEvent,
     AgreementQuota,
     AgreementVersion,
-    OrganisationalUnit,
-    PartnerInstitution,
 )
-from agreements.permissions import ALL_AGREEMENTS_ROLES, can_read_partners, can_view_agreement
+from agreements.permissions import ALL_AGREEMENTS_ROLES, can_view_agreement
 from applications.models import Application, ApplicationStatus
 from applications.selectors import application_list
+from core.errors import ErrorCode, field_error
 from documents.models import Document
-
-
-def partner_list(*, user, search: str = "", country: str = "", city: str = "", erasmus_code: str = ""):
-    if not can_read_partners(user):
-        raise Http404(_("No such page."))
-    qs = PartnerInstitution.objects.prefetch_related("units", "contacts").order_by("name")
-    if search:
-        qs = qs.filter(Q(name__icontains=search) | Q(name_az__icontains=search))
-    if country:
-        qs = qs.filter(country=country.upper())
-    if city:
-        qs = qs.filter(city__icontains=city)
-    if erasmus_code:
-        qs = qs.filter(erasmus_code__icontains=erasmus_code)
-    return qs
-
-
-def access_partner(*, user, partner_id) -> PartnerInstitution:
-    try:
-        return partner_list(user=user).get(pk=partner_id)
-    except (PartnerInstitution.DoesNotExist, ValueError, TypeError):
-        raise Http404(_("No such partner."))
+from partners.models import PartnerInstitution
+from partners.permissions import can_read_partners
 
 
 def agreement_list(
     *,
-    user,
+    user: User | AnonymousUser,
     status: str = "",
     type: str = "",
-    partner_id=None,
+    partner_id: int | None = None,
     country: str = "",
-    department_id=None,
+    department_id: int | None = None,
     expiring_within_days: int | None = None,
 ) -> QuerySet[Agreement]:
     qs = Agreement.objects.select_related("partner", "department", "current_version", "renewal_of")
@@ -82,7 +64,7 @@ def agreement_list(
     return qs.order_by("end_date", "pk")
 
 
-def access_agreement(*, user, agreement_id) -> Agreement:
+def access_agreement(*, user: User | AnonymousUser, agreement_id: int | str) -> Agreement:
     """The agreement if the user may see it; one 404 for missing and not-yours."""
     try:
         agreement = Agreement.objects.select_related(
@@ -111,7 +93,7 @@ def agreement_quota_rows(*, agreement: Agreement) -> list[AgreementQuota]:
     return list(agreement.quotas.order_by(*QUOTA_ORDER))
 
 
-def partner_agreements(*, user, partner: PartnerInstitution) -> QuerySet[Agreement]:
+def partner_agreements(*, user: User | AnonymousUser, partner: PartnerInstitution) -> QuerySet[Agreement]:
     return agreement_list(user=user, partner_id=partner.pk).prefetch_related(
         Prefetch("quotas", queryset=AgreementQuota.objects.order_by(*QUOTA_ORDER))
     )
@@ -120,7 +102,7 @@ def partner_agreements(*, user, partner: PartnerInstitution) -> QuerySet[Agreeme
 # --- added for the agreement pages and API --------------------------------------------------------
 
 
-def agreement_list_visible(*, user, **filters) -> QuerySet[Agreement]:
+def agreement_list_visible(*, user: User | AnonymousUser, **filters: Any) -> QuerySet[Agreement]:
     """agreement_list for the pages and API: the same 404 as a missing page for those who may see no
     agreements at all (students)."""
     if not can_read_partners(user):
@@ -137,7 +119,9 @@ def agreement_documents(*, agreement: Agreement) -> QuerySet[Document]:
     )
 
 
-def access_agreement_document(*, user, agreement_id, document_id) -> Document:
+def access_agreement_document(
+    *, user: User | AnonymousUser, agreement_id: int | str, document_id: int | str
+) -> Document:
     agreement = access_agreement(user=user, agreement_id=agreement_id)
     try:
         return agreement_documents(agreement=agreement).get(pk=document_id)
@@ -145,7 +129,7 @@ def access_agreement_document(*, user, agreement_id, document_id) -> Document:
         raise Http404(_("No such document."))
 
 
-def partner_mobilities(*, user, partner: PartnerInstitution) -> QuerySet[Application]:
+def partner_mobilities(*, user: User, partner: PartnerInstitution) -> QuerySet[Application]:
     """Approved mobility applications nominated to this partner, among those the user may see."""
     return (
         application_list(user=user)
@@ -154,21 +138,14 @@ def partner_mobilities(*, user, partner: PartnerInstitution) -> QuerySet[Applica
     )
 
 
-def drafting_departments(*, user) -> QuerySet[Department]:
+def drafting_departments(*, user: User | AnonymousUser) -> QuerySet[Department]:
     """The departments whose agreements this user may draft (a coordinator's own)."""
     if not has_role(user, Role.COORDINATOR):
         return Department.objects.none()
     return Department.objects.filter(pk__in=user_department_ids(user)).order_by("name")
 
 
-def partner_and_unit_names(*, partner_ids, unit_ids) -> tuple[dict[int, str], dict[int, str]]:
-    """Names of partners and units that versions of terms refer to by id (for diffs of old versions)."""
-    partners = dict(PartnerInstitution.objects.filter(pk__in=[i for i in partner_ids if i]).values_list("pk", "name"))
-    units = dict(OrganisationalUnit.objects.filter(pk__in=[i for i in unit_ids if i]).values_list("pk", "name"))
-    return partners, units
-
-
-def draft_department(*, user, department_id=None) -> Department:
+def draft_department(*, user: User | AnonymousUser, department_id: int | None = None) -> Department:
     """The department a new draft is for: the one named (a field error if there is no such department) or,
     when none is named, the coordinator's only one. Whether the user may draft for it is the service's check."""
     if department_id is None:
@@ -176,9 +153,11 @@ def draft_department(*, user, department_id=None) -> Department:
         if not departments:
             raise PermissionDenied(_("Only coordinators draft agreements."))
         if len(departments) > 1:
-            raise ValidationError({"department": [_("Choose the department that owns the agreement.")]})
+            raise field_error(
+                "department", _("Choose the department that owns the agreement."), ErrorCode.DEPARTMENT_REQUIRED
+            )
         return departments[0]
     department = Department.objects.filter(pk=department_id).first()
     if department is None:
-        raise ValidationError({"department": [_("No such department.")]})
+        raise field_error("department", _("No such department."), ErrorCode.DOES_NOT_EXIST)
     return department

@@ -2,29 +2,18 @@
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from applications.models import Application, ApplicationStatus, Call, DocumentKind
 from applications.services import EDITABLE_FIELDS
+from core.forms import add_service_errors
 from documents.models import APPLICATION_UPLOAD_KINDS
 from documents.validation import accept_attribute
 
 MAX_CHOICES = 3
-
-
-def add_service_errors(form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None) -> None:
-    """Put a service's ValidationError on the form: on the field it names when the form has it
-    (or an alias of it), otherwise at the top of the form."""
-    aliases = aliases or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages in error.message_dict.items():
-        field = aliases.get(field, field)
-        form.add_error(field if field in form.fields and field != NON_FIELD_ERRORS else None, messages)
 
 
 class DateInput(forms.DateInput):

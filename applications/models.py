@@ -1,11 +1,11 @@
 """Mobility calls, applications and their case events (the audit timeline); documents live in documents.models."""
 
 import uuid
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
-from agreements.models import PartnerInstitution
+from core.errors import ErrorCode, field_error
 from core.models import AppendOnlyModel, append_only_triggers
 from documents.models import DocumentKind  # noqa: F401 - re-exported: the kinds moved to documents
+from partners.models import PartnerInstitution
 
 
 class Programme(models.TextChoices):
@@ -75,8 +76,8 @@ IN_REVIEW_STATUSES = (
 )
 
 
-class CallQuerySet(models.QuerySet):
-    def open(self, *, now=None):
+class CallQuerySet(models.QuerySet["Call"]):
+    def open(self, *, now: datetime | None = None) -> "CallQuerySet":
         now = now or timezone.now()
         return self.filter(opens_at__lte=now, closes_at__gt=now)
 
@@ -259,7 +260,7 @@ class Application(models.Model):
 
     def clean(self) -> None:
         if self.period_start and self.period_end and self.period_end < self.period_start:
-            raise ValidationError({"period_end": _("The mobility cannot end before it starts.")})
+            raise field_error("period_end", _("The mobility cannot end before it starts."), ErrorCode.PERIOD_ORDER)
 
     @property
     def is_editable(self) -> bool:
