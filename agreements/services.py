@@ -1,10 +1,10 @@
-"""Writes to partners and agreements: the registry, drafts and their versions, the steps the
-agreement flow makes, quotas, and the daily expiry/renewal sweep."""
+"""Writes to agreements: drafts and their versions, the steps the agreement flow makes, quotas, and the
+daily expiry/renewal sweep. The partner registry's writes are partners.services."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Department, User
 from accounts.roles import Role, has_role
 from agreements.models import (
     Agreement,
@@ -21,19 +22,28 @@ from agreements.models import (
     AgreementStatus,
     AgreementVersion,
     Direction,
-    OrganisationalUnit,
-    PartnerContact,
-    PartnerInstitution,
 )
+from agreements.notifications import agreement_expiry_notify
 from agreements.permissions import (
     can_draft_agreement,
     can_edit_info,
     can_edit_terms,
-    can_manage_partners,
     can_terminate,
 )
 from agreements.terms import TERM_FIELDS, academic_years, clean_terms, terms_sha256
-from core.errors import StaleState
+from core.errors import (
+    AgreementAlreadySubmitted,
+    AgreementNotDraft,
+    AgreementNotInForce,
+    ErrorCode,
+    field_error,
+)
+from partners.models import PartnerInstitution
+
+if TYPE_CHECKING:
+    from django.core.files.base import File
+
+    from documents.models import Document
 
 INFO_FIELDS = (
     "number",
@@ -45,63 +55,6 @@ INFO_FIELDS = (
 )
 
 
-# --- partner registry ---------------------------------------------------------------------------
-
-
-def _partner_children(*, partner: PartnerInstitution, units, contacts) -> None:
-    if units is not None:
-        names = [str(u).strip() for u in units if str(u).strip()]
-        removed = partner.units.exclude(name__in=names)
-        in_use = sorted(removed.filter(pk__in=Agreement.objects.values("partner_unit")).values_list("name", flat=True))
-        if in_use:
-            raise ValidationError(
-                {
-                    "units": _("These units are named in agreements and cannot be removed: %(names)s.")
-                    % {"names": ", ".join(in_use)}
-                }
-            )
-        removed.delete()
-        for name in names:
-            OrganisationalUnit.objects.get_or_create(partner=partner, name=name)
-    if contacts is not None:
-        partner.contacts.all().delete()
-        for contact in contacts:
-            row = PartnerContact(partner=partner, **contact)
-            row.full_clean()
-            row.save()
-
-
-@transaction.atomic
-def partner_create(*, actor, units=None, contacts=None, **fields: Any) -> PartnerInstitution:
-    if not can_manage_partners(actor):
-        raise PermissionDenied(_("Only coordinators and administrators manage partners."))
-    for key in ("erasmus_code", "schac_code"):
-        fields[key] = fields.get(key) or None
-    partner = PartnerInstitution(**fields)
-    partner.full_clean()
-    partner.save()
-    _partner_children(partner=partner, units=units, contacts=contacts)
-    return partner
-
-
-@transaction.atomic
-def partner_update(
-    *, partner: PartnerInstitution, actor, units=None, contacts=None, **fields: Any
-) -> PartnerInstitution:
-    if not can_manage_partners(actor):
-        raise PermissionDenied(_("Only coordinators and administrators manage partners."))
-    partner = PartnerInstitution.objects.select_for_update().get(pk=partner.pk)
-    for key in ("erasmus_code", "schac_code"):
-        if key in fields:
-            fields[key] = fields[key] or None
-    for name, value in fields.items():
-        setattr(partner, name, value)
-    partner.full_clean()
-    partner.save(update_fields=list(fields) or None)
-    _partner_children(partner=partner, units=units, contacts=contacts)
-    return partner
-
-
 # --- drafts and versions ------------------------------------------------------------------------
 
 
@@ -109,11 +62,11 @@ def agreement_event_record(
     *,
     agreement: Agreement,
     action: str,
-    actor=None,
+    actor: User | None = None,
     step: str = "",
     comment: str = "",
     status_before: str = "",
-    data: dict | None = None,
+    data: dict[str, Any] | None = None,
 ) -> AgreementEvent:
     version = agreement.current_version
     return AgreementEvent.objects.create(
@@ -134,13 +87,21 @@ def _validate_partner_refs(terms: dict[str, Any]) -> PartnerInstitution:
     try:
         partner = PartnerInstitution.objects.get(pk=terms["partner"])
     except PartnerInstitution.DoesNotExist:
-        raise ValidationError({"partner": _("Choose a partner institution.")})
+        raise field_error("partner", _("Choose a partner institution."), ErrorCode.DOES_NOT_EXIST)
     if terms["partner_unit"] and not partner.units.filter(pk=terms["partner_unit"]).exists():
-        raise ValidationError({"partner_unit": _("Choose a unit of this partner.")})
+        raise field_error("partner_unit", _("Choose a unit of this partner."), ErrorCode.UNIT_NOT_OF_PARTNER)
     return partner
 
 
-def _apply_terms(*, agreement: Agreement, terms: dict[str, Any], actor) -> AgreementVersion | None:
+def _current_terms(agreement: Agreement) -> dict[str, Any]:
+    """The terms of the current version, which every agreement has from its creation (`_apply_terms`)."""
+    version = agreement.current_version
+    assert version is not None, "an agreement gets version 1 of its terms when it is created"
+    terms: dict[str, Any] = version.terms
+    return terms
+
+
+def _apply_terms(*, agreement: Agreement, terms: dict[str, Any], actor: User) -> AgreementVersion | None:
     """Make `terms` the current version unless they equal it; mirror them into the columns."""
     digest = terms_sha256(terms)
     current = agreement.current_version
@@ -173,13 +134,17 @@ def _apply_terms(*, agreement: Agreement, terms: dict[str, Any], actor) -> Agree
 
 
 @transaction.atomic
-def agreement_create_draft(*, actor, department, renewal_of: Agreement | None = None, **fields: Any) -> Agreement:
+def agreement_create_draft(
+    *, actor: User, department: Department, renewal_of: Agreement | None = None, **fields: Any
+) -> Agreement:
     """A new draft with version 1 of its terms. `fields` are the terms (TERM_FIELDS) and general information."""
     if not can_draft_agreement(actor, department.pk):
         raise PermissionDenied(_("Only a coordinator of this department can draft its agreements."))
     unknown = set(fields) - set(TERM_FIELDS) - set(INFO_FIELDS)
     if unknown:
-        raise ValidationError({f: _("This field cannot be set.") for f in unknown})
+        raise ValidationError(
+            {f: ValidationError(_("This field cannot be set."), code=ErrorCode.FIELD_NOT_SETTABLE) for f in unknown}
+        )
     terms = clean_terms({k: fields.get(k) for k in TERM_FIELDS})
     _validate_partner_refs(terms)
     info = {k: fields[k] for k in INFO_FIELDS if k in fields}
@@ -210,21 +175,23 @@ def agreement_create_draft(*, actor, department, renewal_of: Agreement | None = 
 
 
 @transaction.atomic
-def agreement_update(*, agreement: Agreement, actor, **fields: Any) -> Agreement:
+def agreement_update(*, agreement: Agreement, actor: User, **fields: Any) -> Agreement:
     """Change terms (a new version, only while a draft) and/or general information (any time before it closes)."""
     agreement = Agreement.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=agreement.pk)
     unknown = set(fields) - set(TERM_FIELDS) - set(INFO_FIELDS)
     if unknown:
-        raise ValidationError({f: _("This field cannot be changed.") for f in unknown})
+        raise ValidationError(
+            {f: ValidationError(_("This field cannot be changed."), code=ErrorCode.FIELD_NOT_EDITABLE) for f in unknown}
+        )
     term_changes = {k: v for k, v in fields.items() if k in TERM_FIELDS}
     info_changes = {k: v for k, v in fields.items() if k in INFO_FIELDS}
     status_before = agreement.status
     if term_changes:
         if not can_edit_terms(actor, agreement):
             if can_draft_agreement(actor, agreement.department_id):
-                raise StaleState(_("The terms can be changed only while the agreement is a draft."))
+                raise AgreementNotDraft()
             raise PermissionDenied(_("Only a coordinator of this department can change this agreement."))
-        terms = clean_terms({**agreement.current_version.terms, **term_changes})
+        terms = clean_terms({**_current_terms(agreement), **term_changes})
         _validate_partner_refs(terms)
         version = _apply_terms(agreement=agreement, terms=terms, actor=actor)
         if version is not None:
@@ -248,7 +215,7 @@ def agreement_update(*, agreement: Agreement, actor, **fields: Any) -> Agreement
             with transaction.atomic():
                 agreement.save(update_fields=[*info_changes, "updated_at"])
         except IntegrityError:
-            raise ValidationError({"number": _("Another agreement already has this number.")})
+            raise field_error("number", _("Another agreement already has this number."), ErrorCode.DUPLICATE_NUMBER)
         agreement_event_record(
             agreement=agreement,
             action=AgreementEvent.Action.INFO_CHANGED,
@@ -265,31 +232,30 @@ def agreement_update(*, agreement: Agreement, actor, **fields: Any) -> Agreement
 AGREEMENT_UPLOAD_KINDS = ("agreement_draft", "other")
 
 
-@transaction.atomic
-def agreement_submit(*, agreement: Agreement, actor) -> Agreement:
-    """Submit a draft for approval (starts the agreement flow) or resubmit one that was sent back."""
-    from workflows.services import agreement_flow_resubmit, agreement_flow_start
-
+def agreement_submit(*, agreement: Agreement, actor: User) -> Agreement:
+    """The drafter's part of submitting a draft for approval, or resubmitting one that was sent back: check it.
+    Runs inside workflows.services.case_submit, which then starts the agreement flow or completes its revision
+    step, and records the submission (agreement_submitted_record)."""
     agreement = Agreement.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=agreement.pk)
     if not can_draft_agreement(actor, agreement.department_id):
         raise PermissionDenied(_("Only a coordinator of this department can submit this agreement."))
     if agreement.status != AgreementStatus.DRAFT:
-        raise StaleState(_("This agreement has already been submitted."))
-    if not agreement.current_version.terms["conditions"] and agreement.type != "mou":
-        raise ValidationError({"conditions": _("Add at least one cooperation condition.")})
-    status_before = agreement.status
-    if hasattr(agreement, "process"):
-        agreement_flow_resubmit(agreement=agreement, actor=actor)
-        action = AgreementEvent.Action.RESUBMITTED
-    else:
-        agreement_flow_start(agreement=agreement)
-        action = AgreementEvent.Action.SUBMITTED
-    agreement.refresh_from_db()
-    agreement_event_record(agreement=agreement, action=action, actor=actor, step="draft", status_before=status_before)
+        raise AgreementAlreadySubmitted()
+    if not _current_terms(agreement)["conditions"] and agreement.type != "mou":
+        raise field_error("conditions", _("Add at least one cooperation condition."), ErrorCode.NO_CONDITIONS)
     return agreement
 
 
-def agreement_document_attach(*, agreement: Agreement, actor, kind: str, file):
+def agreement_submitted_record(
+    *, agreement: Agreement, actor: User, status_before: str, resubmitted: bool
+) -> AgreementEvent:
+    action = AgreementEvent.Action.RESUBMITTED if resubmitted else AgreementEvent.Action.SUBMITTED
+    return agreement_event_record(
+        agreement=agreement, action=action, actor=actor, step="draft", status_before=status_before
+    )
+
+
+def agreement_document_attach(*, agreement: Agreement, actor: User, kind: str, file: File[bytes]) -> Document:
     """A draft text or supporting file, as the next version of its kind (coordinators of the department)."""
     from documents.services import atomic_storing, document_store
 
@@ -313,7 +279,7 @@ def agreement_document_attach(*, agreement: Agreement, actor, kind: str, file):
     return document
 
 
-def agreement_signed_copy_store(*, agreement: Agreement, actor, file):
+def agreement_signed_copy_store(*, agreement: Agreement, actor: User, file: File[bytes]) -> Document:
     """Store the copy signed by both sides; called by the flow's upload step inside its transaction."""
     from documents.services import document_store
 
@@ -353,7 +319,7 @@ def agreement_activate(*, agreement: Agreement) -> None:
 
 def agreement_quotas_materialise(*, agreement: Agreement) -> None:
     """One quota row per academic year, direction and category of the current version's conditions."""
-    for condition in agreement.current_version.terms["conditions"]:
+    for condition in _current_terms(agreement)["conditions"]:
         for year in academic_years(condition["first_academic_year"], condition["last_academic_year"]):
             quota, created = AgreementQuota.objects.get_or_create(
                 agreement=agreement,
@@ -385,15 +351,15 @@ def quota_consume_rollback_unsafe(*, quota_id: int) -> bool:
 
 
 @transaction.atomic
-def agreement_terminate(*, agreement: Agreement, actor, reason: str) -> Agreement:
+def agreement_terminate(*, agreement: Agreement, actor: User, reason: str) -> Agreement:
     """End an agreement in force before its end date: it offers no more places (approved mobilities stay)."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("Give the reason for the termination.")})
+        raise field_error("reason", _("Give the reason for the termination."), ErrorCode.REASON_REQUIRED)
     agreement = Agreement.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=agreement.pk)
     if not can_terminate(actor, agreement):
         if has_role(actor, Role.PRORECTOR, Role.ADMIN):
-            raise StaleState(_("Only an active or expiring agreement can be terminated."))
+            raise AgreementNotInForce()
         raise PermissionDenied(_("Only the prorector or an administrator can terminate an agreement."))
     status_before = agreement.status
     agreement.status = AgreementStatus.TERMINATED
@@ -417,7 +383,7 @@ def agreement_start_renewal(*, agreement: Agreement) -> Agreement | None:
     """A new draft prefilled from `agreement` and linked to it; None if one already exists."""
     if Agreement.objects.filter(renewal_of=agreement).exists():
         return None
-    old = agreement.current_version.terms
+    old = _current_terms(agreement)
     length = agreement.end_date - agreement.start_date
     start = agreement.end_date + timedelta(days=1)
     shift = start.year - agreement.start_date.year
@@ -479,8 +445,6 @@ def agreements_expiry_sweep(*, today: date | None = None, window_days: int | Non
     """Mark active agreements ending within the window as expiring (starting their renewal) and past
     ones as expired. Idempotent: each agreement is handled in its own locked transaction."""
     today = today or timezone.localdate()
-    from notifications import services as notification_services
-
     window = settings.AGREEMENT_EXPIRY_WINDOW_DAYS if window_days is None else window_days
     counts = {"expiring": 0, "renewals": 0, "expired": 0}
     candidates = Agreement.objects.filter(
@@ -497,7 +461,7 @@ def agreements_expiry_sweep(*, today: date | None = None, window_days: int | Non
                     agreement_event_record(
                         agreement=agreement, action=AgreementEvent.Action.EXPIRED, status_before=before
                     )
-                    notification_services.agreement_expiry_notify(agreement=agreement, expired=True)
+                    agreement_expiry_notify(agreement=agreement, expired=True)
                     counts["expired"] += 1
                 continue
             if before == AgreementStatus.ACTIVE:
@@ -509,7 +473,7 @@ def agreements_expiry_sweep(*, today: date | None = None, window_days: int | Non
                     status_before=before,
                     data={"end_date": agreement.end_date.isoformat()},
                 )
-                notification_services.agreement_expiry_notify(agreement=agreement, expired=False)
+                agreement_expiry_notify(agreement=agreement, expired=False)
                 counts["expiring"] += 1
             if agreement_start_renewal(agreement=agreement) is not None:
                 counts["renewals"] += 1
@@ -542,7 +506,7 @@ def agreement_decision_letter_schedule(*, agreement: Agreement) -> None:
     on_commit_delay(agreement_decision_letter_task, agreement.pk)
 
 
-def agreement_decision_letter_generate(*, agreement_id: int):
+def agreement_decision_letter_generate(*, agreement_id: int) -> Document | None:
     """Render and store the letter of the prorector's approval, once (a retry returns the stored letter).
     It names the version of the terms (and its hash) the approval covered."""
     from documents.letters import DecisionLetter, LetterStep, render_decision_letter

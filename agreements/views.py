@@ -1,4 +1,5 @@
-"""Server-rendered pages of the partner registry and of agreements: lists with filters and CSV export,
+"""Server-rendered pages of agreements and a partner's page with its agreements and mobilities (the rest of
+the partner registry's pages are partners.views): lists with filters and CSV export,
 the agreement page (terms, versions and their diff, quotas, documents, timeline), drafting and editing,
 and the task page of an agreement's flow steps (workflows.views.task_detail hands agreement tasks here)."""
 
@@ -8,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,12 +22,9 @@ from agreements.forms import (
     AgreementFilterForm,
     AgreementForm,
     MarkSentForm,
-    PartnerFilterForm,
-    PartnerForm,
     SendBackForm,
     SignedCopyForm,
     condition_formset,
-    contact_formset,
 )
 from agreements.models import (
     Agreement,
@@ -36,20 +33,16 @@ from agreements.models import (
     AgreementType,
     Direction,
     MobilityCategory,
-    PartnerInstitution,
 )
 from agreements.permissions import (
     can_draft_agreement,
     can_edit_info,
     can_edit_terms,
-    can_manage_partners,
-    can_read_partners,
     can_terminate,
 )
 from agreements.selectors import (
     access_agreement,
     access_agreement_document,
-    access_partner,
     agreement_documents,
     agreement_events,
     agreement_list_visible,
@@ -57,8 +50,6 @@ from agreements.selectors import (
     agreement_versions,
     drafting_departments,
     partner_agreements,
-    partner_and_unit_names,
-    partner_list,
     partner_mobilities,
 )
 from agreements.terms import terms_diff
@@ -66,9 +57,11 @@ from core.errors import Conflict
 from core.exports import csv_response
 from documents.downloads import document_response
 from documents.models import DocumentKind
+from partners.permissions import can_manage_partners, can_read_partners
+from partners.selectors import access_partner, partner_and_unit_names
+from workflows.services import case_submit
 
 AGREEMENTS_PER_PAGE = 50
-PARTNERS_PER_PAGE = 50
 
 TERM_LABELS = {
     "title": gettext_lazy("Title"),
@@ -101,7 +94,7 @@ CSV_COLUMNS = (
 
 def step_label(step: str) -> str:
     """What the timeline calls a step: a flow step of the agreement, or the status the agreement was in."""
-    from workflows.cases import AGREEMENT
+    from workflows.agreement import AGREEMENT
 
     if step in AGREEMENT.steps:
         return str(AGREEMENT.steps[step].label)
@@ -181,7 +174,7 @@ def documents_by_kind(agreement: Agreement) -> list[dict]:
 
 def agreement_context(*, user, agreement: Agreement, upload_form=None) -> dict:
     """Everything the agreement page shows; shared with the task page of the agreement's steps."""
-    from workflows.cases import step_of_task
+    from workflows.kinds import step_of_task
     from workflows.permissions import can_act
     from workflows.selectors import open_task_for_agreement
 
@@ -390,7 +383,7 @@ def agreement_submit(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = access_agreement(user=request.user, agreement_id=agreement_id)
     resubmission = hasattr(agreement, "process")
     try:
-        services.agreement_submit(agreement=agreement, actor=request.user)
+        case_submit(case=agreement, actor=request.user)
     except ValidationError as error:
         errors = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
         for field_messages in errors.values():
@@ -531,11 +524,12 @@ def agreement_task(request: HttpRequest, task) -> HttpResponse:
     """workflows:task for an agreement task: the agreement with the decision form (review steps), or the
     coordinator's "mark as sent" / "upload signed copy" / "send back" forms; `revise` is done on the
     agreement page itself."""
-    from workflows.cases import MARK_SENT, RECORD_SIGNED, step_of_task
+    from workflows.agreement import MARK_SENT, RECORD_SIGNED, agreement_mark_sent, agreement_record_signed
     from workflows.forms import DecisionForm
+    from workflows.kinds import step_of_task
     from workflows.models import Decision
     from workflows.permissions import OPEN_TASK_STATUSES, can_act, decide_refusal
-    from workflows.services import agreement_mark_sent, agreement_record_signed, task_decide
+    from workflows.services import task_decide
 
     agreement = access_agreement(user=request.user, agreement_id=task.process.agreementprocess.agreement_id)
     step = step_of_task(task)
@@ -629,20 +623,9 @@ def agreement_task(request: HttpRequest, task) -> HttpResponse:
     return render(request, "workflows/agreement_task.html", context, status=400 if form is not None else 200)
 
 
-# --- partners ------------------------------------------------------------------------------------
-
-
-@login_required
-def partner_list_page(request: HttpRequest) -> HttpResponse:
-    form = PartnerFilterForm(request.GET or None)
-    form.is_valid()
-    partners = partner_list(user=request.user, **form.filters())
-    page = Paginator(partners, PARTNERS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "agreements/partner_list.html",
-        {"form": form, "page": page, "query": _page_query(request), "can_manage": can_manage_partners(request.user)},
-    )
+# --- a partner's page ----------------------------------------------------------------------------
+# The partner registry's list and forms are partners.views; a partner's own page shows its agreements
+# and mobilities, which the registry (below agreements and applications) does not know.
 
 
 @login_required
@@ -662,47 +645,3 @@ def partner_detail(request: HttpRequest, partner_id: int) -> HttpResponse:
             "can_draft": drafting_departments(user=request.user).exists(),
         },
     )
-
-
-def _partner_form_page(request: HttpRequest, partner: PartnerInstitution | None) -> HttpResponse:
-    _require_staff(request.user)
-    if not can_manage_partners(request.user):
-        raise PermissionDenied(_("Only coordinators and administrators manage partners."))
-    form = PartnerForm(request.POST or None, instance=partner)
-    contacts = contact_formset(request.POST or None, partner=partner)
-    if request.method == "POST" and form.is_valid() & contacts.is_valid():
-        try:
-            if partner is None:
-                partner = services.partner_create(
-                    actor=request.user, units=form.unit_names(), contacts=contacts.contacts(), **form.field_values()
-                )
-                messages.success(request, _("Partner %(name)s added.") % {"name": partner.name})
-            else:
-                services.partner_update(
-                    partner=partner,
-                    actor=request.user,
-                    units=form.unit_names(),
-                    contacts=contacts.contacts(),
-                    **form.field_values(),
-                )
-                messages.success(request, _("Your changes are saved."))
-        except ValidationError as error:
-            form.add_service_errors(error)
-        except ProtectedError:
-            form.add_error("units", _("A unit that an agreement names cannot be removed."))
-        else:
-            return redirect(partner)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "agreements/partner_form.html", {"form": form, "contacts": contacts, "partner": partner}, status=status
-    )
-
-
-@login_required
-def partner_create(request: HttpRequest) -> HttpResponse:
-    return _partner_form_page(request, None)
-
-
-@login_required
-def partner_edit(request: HttpRequest, partner_id: int) -> HttpResponse:
-    return _partner_form_page(request, access_partner(user=request.user, partner_id=partner_id))

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ApplicationsConfig(AppConfig):
     name = "applications"
     verbose_name = _("Mobility applications")
+
+    def ready(self) -> None:
+        # The pages and API bodies of the kind of case "application" (its flow registers the kind itself).
+        from applications.web import register_application_web
+
+        register_application_web()

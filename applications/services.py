@@ -4,6 +4,7 @@ changes the mobility flow makes. Each service owns its transaction and records i
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.roles import Role, has_role
 from agreements.models import AgreementQuota
 from agreements.services import quota_consume_rollback_unsafe
@@ -27,12 +29,13 @@ from applications.models import (
     CefrLevel,
     HostChoice,
 )
+from applications.notifications import case_event_notify
 from core.effects import on_commit_delay
-from core.errors import NoPlaceLeft, StaleState
+from core.errors import ApplicationAlreadySubmitted, ApplicationNotEditable, ErrorCode, NoPlaceLeft, field_error
 from documents.letters import DecisionLetter, LetterStep, render_decision_letter
 from documents.models import APPLICATION_UPLOAD_KINDS, Document, DocumentKind, DocumentStatus
 from documents.services import atomic_storing, document_store, document_store_generated
-from notifications import services as notification_services
+from notifications.messages import user_name
 
 EDITABLE_FIELDS = (
     "period_start",
@@ -49,7 +52,7 @@ def case_event_record(
     *,
     application: Application,
     action: str,
-    actor=None,
+    actor: User | None = None,
     step: str = "",
     comment: str = "",
     status_before: str = "",
@@ -68,27 +71,27 @@ def case_event_record(
     )
 
 
-def _check_applicant_for_call(*, applicant, call: Call) -> None:
+def _check_applicant_for_call(*, applicant: User, call: Call) -> None:
     if not has_role(applicant, Role.STUDENT, Role.STAFF):
         raise PermissionDenied(_("Only students and staff members can apply."))
     if call.audience == Audience.STUDENTS and not has_role(applicant, Role.STUDENT):
-        raise ValidationError({"call": _("This call is for students.")})
+        raise field_error("call", _("This call is for students."), ErrorCode.CALL_WRONG_AUDIENCE)
     if call.audience == Audience.STAFF and not has_role(applicant, Role.STAFF):
-        raise ValidationError({"call": _("This call is for staff members.")})
+        raise field_error("call", _("This call is for staff members."), ErrorCode.CALL_WRONG_AUDIENCE)
     if not call.is_open():
-        raise ValidationError({"call": _("This call is not open for applications.")})
+        raise field_error("call", _("This call is not open for applications."), ErrorCode.CALL_CLOSED)
 
 
 def _set_choices(*, application: Application, partner_ids: Sequence[int]) -> None:
     partner_ids = [int(p) for p in partner_ids]
     if not 1 <= len(partner_ids) <= 3:
-        raise ValidationError({"choices": _("Choose between one and three host institutions.")})
+        raise field_error("choices", _("Choose between one and three host institutions."), ErrorCode.CHOICE_COUNT)
     if len(set(partner_ids)) != len(partner_ids):
-        raise ValidationError({"choices": _("Each host institution can be chosen only once.")})
+        raise field_error("choices", _("Each host institution can be chosen only once."), ErrorCode.CHOICE_REPEATED)
     places = {p.partner_id: p for p in CallPlace.objects.filter(call=application.call, partner_id__in=partner_ids)}
     missing = [p for p in partner_ids if p not in places]
     if missing:
-        raise ValidationError({"choices": _("Choose host institutions offered by this call.")})
+        raise field_error("choices", _("Choose host institutions offered by this call."), ErrorCode.CHOICE_NOT_OFFERED)
     application.choices.all().delete()
     HostChoice.objects.bulk_create(
         [HostChoice(application=application, rank=rank, place=places[pid]) for rank, pid in enumerate(partner_ids, 1)]
@@ -96,18 +99,22 @@ def _set_choices(*, application: Application, partner_ids: Sequence[int]) -> Non
 
 
 @transaction.atomic
-def application_create(*, applicant, call: Call, choices: Sequence[int], **fields: Any) -> Application:
+def application_create(*, applicant: User, call: Call, choices: Sequence[int], **fields: Any) -> Application:
     _check_applicant_for_call(applicant=applicant, call=call)
     if Application.objects.filter(applicant=applicant, call=call).exclude(status=ApplicationStatus.REJECTED).exists():
-        raise ValidationError({"call": _("You already have an application for this call.")})
+        raise field_error("call", _("You already have an application for this call."), ErrorCode.DUPLICATE_APPLICATION)
     department = applicant.departments.order_by("pk").first()
     if department is None:
-        raise ValidationError(
-            {NON_FIELD_ERRORS: _("Your account has no department; ask the International Relations Office.")}
+        raise field_error(
+            NON_FIELD_ERRORS,
+            _("Your account has no department; ask the International Relations Office."),
+            ErrorCode.NO_DEPARTMENT,
         )
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError({f: _("This field cannot be set.") for f in unknown})
+        raise ValidationError(
+            {f: ValidationError(_("This field cannot be set."), code=ErrorCode.FIELD_NOT_SETTABLE) for f in unknown}
+        )
     application = Application(applicant=applicant, call=call, department=department, **fields)
     application.full_clean(validate_constraints=False)
     try:
@@ -117,7 +124,7 @@ def application_create(*, applicant, call: Call, choices: Sequence[int], **field
         if "application_one_live_per_call" not in str(exc):
             raise
         # A concurrent create for the same call won the race past the check above.
-        raise ValidationError({"call": _("You already have an application for this call.")})
+        raise field_error("call", _("You already have an application for this call."), ErrorCode.DUPLICATE_APPLICATION)
     _set_choices(application=application, partner_ids=choices)
     case_event_record(application=application, action=CaseEvent.Action.CREATED, actor=applicant, step="draft")
     return application
@@ -125,16 +132,18 @@ def application_create(*, applicant, call: Call, choices: Sequence[int], **field
 
 @transaction.atomic
 def application_update(
-    *, application: Application, actor, choices: Sequence[int] | None = None, **fields: Any
+    *, application: Application, actor: User, choices: Sequence[int] | None = None, **fields: Any
 ) -> Application:
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.applicant_id != actor.pk:
         raise PermissionDenied(_("Only the applicant can change this application."))
     if not application.is_editable:
-        raise StaleState(_("This application is under review and cannot be changed."))
+        raise ApplicationNotEditable()
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError({f: _("This field cannot be changed.") for f in unknown})
+        raise ValidationError(
+            {f: ValidationError(_("This field cannot be changed."), code=ErrorCode.FIELD_NOT_EDITABLE) for f in unknown}
+        )
     for name, value in fields.items():
         setattr(application, name, value)
     application.full_clean()
@@ -152,7 +161,7 @@ def application_update(
     return application
 
 
-def document_attach(*, application: Application, actor, kind: str, file: UploadedFile) -> Document:
+def document_attach(*, application: Application, actor: User, kind: str, file: UploadedFile[bytes]) -> Document:
     """Store an uploaded document as the next version of its kind (documents.services.document_store checks
     it); it is pending until checked after commit. Only the applicant, only while they may edit the case."""
     with atomic_storing():
@@ -160,7 +169,9 @@ def document_attach(*, application: Application, actor, kind: str, file: Uploade
         if application.applicant_id != actor.pk:
             raise PermissionDenied(_("Only the applicant can add documents to this application."))
         if not application.is_editable:
-            raise StaleState(_("Documents can be added only while the application is a draft or sent back to you."))
+            raise ApplicationNotEditable(
+                _("Documents can be added only while the application is a draft or sent back to you.")
+            )
         document = document_store(
             case=application, kind=kind, file=file, actor=actor, allowed_kinds=APPLICATION_UPLOAD_KINDS
         )
@@ -175,19 +186,27 @@ def document_attach(*, application: Application, actor, kind: str, file: Uploade
     return document
 
 
-def application_submission_errors(*, application: Application, now=None) -> dict[str, list[str]]:
-    """Every reason this application cannot be submitted now, by field."""
-    errors: dict[str, list[str]] = {}
+def application_submission_errors(*, application: Application, now: datetime | None = None) -> dict[str, list[str]]:
+    """Every reason this application cannot be submitted now, by field: the messages (pages show them)."""
+    problems = application_submission_problems(application=application, now=now)
+    return {field: [str(error.message) for error in errors] for field, errors in problems.items()}
+
+
+def application_submission_problems(
+    *, application: Application, now: datetime | None = None
+) -> dict[str, list[ValidationError]]:
+    """Every reason this application cannot be submitted now, by field, each with its code."""
+    errors: dict[str, list[ValidationError]] = {}
     call = application.call
 
-    def add(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
+    def add(field: str, message: str, code: ErrorCode = ErrorCode.REQUIRED) -> None:
+        errors.setdefault(field, []).append(ValidationError(message, code=code))
 
     now = now or timezone.now()
     if now >= call.closes_at:
-        add("call", _("The deadline of this call has passed."))
+        add("call", _("The deadline of this call has passed."), ErrorCode.CALL_CLOSED)
     elif now < call.opens_at:
-        add("call", _("This call is not open yet."))
+        add("call", _("This call is not open yet."), ErrorCode.CALL_CLOSED)
     if not application.motivation.strip():
         add("motivation", _("Explain your motivation."))
     if application.period_start is None:
@@ -201,12 +220,17 @@ def application_submission_errors(*, application: Application, now=None) -> dict
             add(
                 "year_of_study",
                 _("This call requires at least year %(year)s of study.") % {"year": call.min_year_of_study},
+                ErrorCode.NOT_ELIGIBLE,
             )
     if call.min_gpa is not None:
         if application.gpa is None:
             add("gpa", _("Give your GPA."))
         elif Decimal(application.gpa) < call.min_gpa:
-            add("gpa", _("This call requires a GPA of at least %(gpa)s.") % {"gpa": call.min_gpa})
+            add(
+                "gpa",
+                _("This call requires a GPA of at least %(gpa)s.") % {"gpa": call.min_gpa},
+                ErrorCode.NOT_ELIGIBLE,
+            )
     if call.min_language_level:
         if not application.language_level:
             add("language_level", _("Give your language level."))
@@ -214,6 +238,7 @@ def application_submission_errors(*, application: Application, now=None) -> dict
             add(
                 "language_level",
                 _("This call requires language level %(level)s or higher.") % {"level": call.min_language_level},
+                ErrorCode.NOT_ELIGIBLE,
             )
     if not application.choices.exists():
         add("choices", _("Choose at least one host institution."))
@@ -223,7 +248,11 @@ def application_submission_errors(*, application: Application, now=None) -> dict
     required = [k for k in call.required_documents if k in DocumentKind.values]
     missing = [DocumentKind(k).label for k in required if k not in latest]
     if missing:
-        add("documents", _("Upload the required documents: %(kinds)s.") % {"kinds": ", ".join(str(m) for m in missing)})
+        add(
+            "documents",
+            _("Upload the required documents: %(kinds)s.") % {"kinds": ", ".join(str(m) for m in missing)},
+            ErrorCode.DOCUMENT_MISSING,
+        )
     for kind in required:
         document = latest.get(kind)
         if document is not None and document.status == DocumentStatus.REJECTED:
@@ -231,38 +260,47 @@ def application_submission_errors(*, application: Application, now=None) -> dict
                 "documents",
                 _("%(kind)s (version %(version)s) was rejected: %(reason)s Upload a new version.")
                 % {"kind": DocumentKind(kind).label, "version": document.version, "reason": document.rejection_reason},
+                ErrorCode.DOCUMENT_REJECTED,
             )
     return errors
 
 
-@transaction.atomic
-def application_submit(*, application: Application, actor) -> Application:
-    """Submit a draft (starts the approval flow) or resubmit a case sent back for changes."""
-    from workflows.services import mobility_flow_resubmit, mobility_flow_start
+def application_title(application: Application) -> str:
+    """The application as notifications and lists name it, in the active language."""
+    return _("Application #%(number)s of %(applicant)s") % {
+        "number": application.pk,
+        "applicant": user_name(application.applicant),
+    }
 
+
+def application_submit(*, application: Application, actor: User) -> Application:
+    """The applicant's part of submitting a draft, or resubmitting a case sent back for changes: check it, mark it
+    submitted and record it. Runs inside workflows.services.case_submit, which then starts the approval flow or
+    completes the applicant's revision step (the application's status follows the flow)."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.applicant_id != actor.pk:
         raise PermissionDenied(_("Only the applicant can submit this application."))
     if not application.is_editable:
-        raise StaleState(_("This application has already been submitted."))
-    errors = application_submission_errors(application=application)
+        raise ApplicationAlreadySubmitted()
+    errors = application_submission_problems(application=application)
     if errors:
         raise ValidationError(errors)
-    status_before = application.status
-    if status_before == ApplicationStatus.DRAFT:
+    if application.status == ApplicationStatus.DRAFT:
         application.submitted_at = timezone.now()
         application.save(update_fields=["submitted_at", "updated_at"])
-        mobility_flow_start(application=application)
-        action = CaseEvent.Action.SUBMITTED
-    else:
-        mobility_flow_resubmit(application=application, actor=actor)
-        action = CaseEvent.Action.RESUBMITTED
-    application.refresh_from_db()
+    return application
+
+
+def application_submitted_record(
+    *, application: Application, actor: User, status_before: str, resubmitted: bool = False
+) -> CaseEvent:
+    """The timeline line of a submission, once the flow has taken the case (so it shows where it went)."""
+    action = CaseEvent.Action.SUBMITTED if status_before == ApplicationStatus.DRAFT else CaseEvent.Action.RESUBMITTED
     event = case_event_record(
         application=application, action=action, actor=actor, step="applicant", status_before=status_before
     )
-    notification_services.case_event_notify(event=event)
-    return application
+    case_event_notify(event=event)
+    return event
 
 
 def application_enter_status(*, application: Application, status: str, final: bool = False) -> None:
@@ -392,7 +430,7 @@ def decision_letter_generate(*, application_id: int) -> Document | None:
     )
     if application is None or application.status not in (ApplicationStatus.APPROVED, ApplicationStatus.REJECTED):
         return None
-    existing = application.documents.filter(kind=DocumentKind.DECISION_LETTER).first()
+    existing: Document | None = application.documents.filter(kind=DocumentKind.DECISION_LETTER).first()
     if existing is not None:
         return existing
     # Rendered outside the transaction: it is the slow part, and the lock below makes a race harmless.
@@ -418,5 +456,5 @@ def decision_letter_generate(*, application_id: int) -> Document | None:
                 },
             )
             # The applicant is told the letter is ready (the notifications outbox decides how, after commit).
-            notification_services.case_event_notify(event=event)
+            case_event_notify(event=event)
     return document

@@ -29,6 +29,7 @@ from applications.selectors import (
 )
 from core.errors import Conflict
 from documents.downloads import document_response
+from workflows.services import case_submit
 
 # What the timeline calls each step (event.step holds a flow step or the status the case was in).
 STEP_LABELS = {
@@ -271,7 +272,7 @@ def application_submit(request: HttpRequest, application_id: int) -> HttpRespons
     application = access_application(user=request.user, application_id=application_id)
     resubmission = application.status == ApplicationStatus.CHANGES_REQUESTED
     try:
-        services.application_submit(application=application, actor=request.user)
+        case_submit(case=application, actor=request.user)
     except ValidationError as error:
         messages.error(request, _("Your application cannot be submitted yet. See what is missing below."))
         errors = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
@@ -291,3 +292,47 @@ def document_download(request: HttpRequest, application_id: int, document_id: in
     """The case permission first (404 for a stranger), then the file or a short-lived S3 URL."""
     document = access_document(user=request.user, application_id=application_id, document_id=document_id)
     return document_response(document)
+
+
+def application_task(request: HttpRequest, task) -> HttpResponse:
+    """The page of a task of a mobility application (registered with workflows.web): the case and the decision
+    form. `task` comes from workflows' access_task."""
+    from workflows.forms import DecisionForm
+    from workflows.models import Decision
+    from workflows.permissions import OPEN_TASK_STATUSES, can_decide, decide_refusal
+    from workflows.services import task_decide
+
+    application = access_application(user=request.user, application_id=task.process.mobilityprocess.application_id)
+    if task.flow_task.name == "revise":
+        # The applicant's own "revise" step is done from the application page.
+        return redirect(application)
+    form = DecisionForm(request.POST or None, initial={"task_id": task.pk})
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["task_id"] != task.pk:
+            form.add_error(None, _("This form belongs to another task. Reload the page."))
+        else:
+            decision = form.cleaned_data["decision"]
+            try:
+                task_decide(user=request.user, task_id=task.pk, decision=decision, comment=form.cleaned_data["comment"])
+            except ValidationError as error:
+                form.add_service_errors(error)
+            except Conflict as conflict:
+                messages.error(request, conflict.message)
+                return redirect("workflows:task", task_id=task.pk)
+            else:
+                messages.success(
+                    request,
+                    _("Decision recorded: %(decision)s — application #%(pk)s of %(applicant)s.")
+                    % {"decision": Decision(decision).label, "pk": application.pk, "applicant": application.applicant},
+                )
+                return redirect("workflows:inbox")
+    context = case_context(user=request.user, application=application)
+    context.update(
+        task=task,
+        step=step_label(task.flow_task.name),
+        task_open=task.status in OPEN_TASK_STATUSES,
+        can_decide=can_decide(request.user, task),
+        refusal=decide_refusal(request.user, task),
+        form=form,
+    )
+    return render(request, "workflows/task.html", context, status=400 if form.is_bound else 200)

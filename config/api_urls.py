@@ -22,8 +22,8 @@ from agreements.api import (
     AgreementSubmitView,
     AgreementTerminateView,
     AgreementVersionsView,
-    PartnerDetailView,
-    PartnerListView,
+    TaskMarkSentView,
+    TaskSignedView,
 )
 from applications.api import (
     ApplicationDetailView,
@@ -35,7 +35,8 @@ from applications.api import (
     CallListView,
 )
 from notifications.api import NotificationListView, NotificationReadAllView, NotificationReadView
-from workflows.api import TaskDecisionView, TaskListView, TaskMarkSentView, TaskSignedView
+from partners.api import PartnerDetailView, PartnerListView
+from workflows.api import TaskDecisionView, TaskListView
 
 v1 = [
     path("auth/token/", TokenObtainView.as_view(), name="api-token"),

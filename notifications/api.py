@@ -1,15 +1,14 @@
 """REST endpoints of the caller's in-app notifications: list (/api/v1/notifications/), mark one read, mark all read."""
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from applications.serializers import ErrorSerializer
 from core.idempotency import idempotent
+from core.serializers import FIELD_ERRORS, ErrorSerializer
 from notifications import services
 from notifications.selectors import notification_list
-from notifications.serializers import NotificationSerializer, ReadAllSerializer
+from notifications.serializers import NotificationFilterSerializer, NotificationSerializer, ReadAllSerializer
 
 NOTIFICATIONS = ["notifications"]
 
@@ -17,20 +16,19 @@ NOTIFICATIONS = ["notifications"]
 class NotificationListView(GenericAPIView):
     serializer_class = NotificationSerializer
 
-    def get_queryset(self):
-        return notification_list(user=self.request.user, unread_only=self.request.query_params.get("unread") == "1")
-
     @extend_schema(
         tags=NOTIFICATIONS,
         operation_id="notifications_list",
         summary="My notifications",
         description="The caller's in-app notifications, the newest first. `?unread=1`: only the unread ones "
         "(the response's `count` is then the unread count).",
-        parameters=[OpenApiParameter("unread", OpenApiTypes.STR, enum=["1"], required=False)],
-        responses={200: NotificationSerializer(many=True)},
+        parameters=[NotificationFilterSerializer],
+        responses={200: NotificationSerializer(many=True), 400: FIELD_ERRORS},
     )
     def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
+        filters = NotificationFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        page = self.paginate_queryset(notification_list(user=request.user, unread_only=filters.unread_only()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 

@@ -12,7 +12,6 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 # A message's context: a dict, or a function building it, called with the recipient's language active (so that
 # labels and case titles it formats come out in that language).
@@ -21,16 +20,6 @@ Context = dict[str, Any] | Callable[[], dict[str, Any]]
 
 def user_name(user) -> str:
     return user.get_full_name() or user.get_username()
-
-
-def case_title(case) -> str:
-    """The case as a notification names it, in the active language."""
-    if case._meta.label == "applications.Application":
-        return _("Application #%(number)s of %(applicant)s") % {
-            "number": case.pk,
-            "applicant": user_name(case.applicant),
-        }
-    return str(case)
 
 
 def render_message(*, kind: str, language: str, context: Context) -> tuple[str, str]:

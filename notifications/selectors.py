@@ -3,10 +3,14 @@ preferences as the page shows them."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.roles import APPLICANT_ROLES, APPROVER_ROLES, has_role
 from notifications.models import (
     CONFIGURABLE_KINDS,
@@ -19,7 +23,7 @@ from notifications.models import (
 )
 
 
-def notification_list(*, user, unread_only: bool = False) -> QuerySet[Notification]:
+def notification_list(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
     """The user's in-app notifications, the newest first."""
     notifications = Notification.objects.filter(recipient=user, channel=Channel.IN_APP)
     if unread_only:
@@ -27,13 +31,13 @@ def notification_list(*, user, unread_only: bool = False) -> QuerySet[Notificati
     return notifications.order_by("-created_at", "-pk")
 
 
-def notification_unread_count(*, user) -> int:
+def notification_unread_count(*, user: User | AnonymousUser) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=user, channel=Channel.IN_APP, read_at__isnull=True).count()
 
 
-def access_notification(*, user, notification_id) -> Notification:
+def access_notification(*, user: User, notification_id: int | str) -> Notification:
     """One of the user's in-app notifications; the same 404 for a missing one and another's."""
     try:
         return Notification.objects.get(pk=notification_id, recipient=user, channel=Channel.IN_APP)
@@ -41,7 +45,7 @@ def access_notification(*, user, notification_id) -> Notification:
         raise Http404(_("No such notification."))
 
 
-def notification_preference_kinds(*, user) -> tuple[list[str], bool]:
+def notification_preference_kinds(*, user: User) -> tuple[list[NotificationKind], bool]:
     """The configurable kinds that concern this user (task kinds for approvers, their own case for applicants;
     all of them for anyone else) and whether the daily digest is offered (to approvers)."""
     approver = has_role(user, *APPROVER_ROLES)
@@ -51,7 +55,7 @@ def notification_preference_kinds(*, user) -> tuple[list[str], bool]:
     return (kinds or list(CONFIGURABLE_KINDS)), approver
 
 
-def notification_preferences(*, user) -> dict:
+def notification_preferences(*, user: User) -> dict[str, Any]:
     """{"rows": [{kind, label, email, in_app, mandatory}], "digest": bool, "digest_offered": bool}: what the user
     receives, by kind and channel (no stored choice means on; decisions on one's own case are always on)."""
     kinds, digest_offered = notification_preference_kinds(user=user)

@@ -24,3 +24,17 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class ReadAllSerializer(serializers.Serializer):
     marked = serializers.IntegerField(help_text=_("How many notifications were unread and are now read."))
+
+
+class NotificationFilterSerializer(serializers.Serializer):
+    """The list's query parameters; any other value of `unread` is a field error (400), not ignored."""
+
+    unread = serializers.ChoiceField(
+        choices=[("1", "1"), ("0", "0")],
+        required=False,
+        allow_blank=True,
+        help_text=_("1: only the unread ones (the response's `count` is then the unread count); 0 or empty: all."),
+    )
+
+    def unread_only(self) -> bool:
+        return self.validated_data.get("unread") == "1"

@@ -1,6 +1,7 @@
 """Writes of notifications: the outbox (record in the caller's transaction, dispatch after commit, send once,
-retry with backoff, relay what the broker missed), what each workflow event notifies, the reminder and
-escalation jobs, and the user's own actions (mark read, preferences).
+retry with backoff, relay what the broker missed) and the user's own actions (mark read, preferences). This app
+is the delivery leaf: what to tell whom lives with the layer that knows it (workflows/reminders.py for tasks,
+applications/notifications.py for applicants, agreements/notifications.py for expiry).
 
 Delivery guarantees, in short: a notification exists only if the change that caused it committed (it is written
 in the same transaction); its idempotency key (event, recipient, channel) is unique, so an event notified twice is
@@ -13,20 +14,17 @@ import logging
 import smtplib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
+from accounts.models import User
 from core.effects import on_commit_call
-from notifications.deadlines import step_due_at
-from notifications.messages import Context, case_title, email_message, render_message, user_name
+from notifications.messages import Context, email_message, render_message
 from notifications.models import (
     CONFIGURABLE_KINDS,
     MANDATORY_KINDS,
@@ -36,22 +34,18 @@ from notifications.models import (
     NotificationKind,
     NotificationPreference,
     NotificationStatus,
-    TaskDeadline,
 )
 
 logger = logging.getLogger(__name__)
 
 ALL_CHANNELS = (Channel.EMAIL, Channel.IN_APP)
 RELAY_BATCH = 500
-# An overdue task is reported one level up: the department head for the coordinator's step, the prorector
-# for the head's (the step names are the same in every flow).
-ESCALATION_STEP = {"coordinator_review": "head_review", "head_review": "prorector_review"}
 
 
 # --- the outbox -------------------------------------------------------------------------------------------------
 
 
-def _channels_by_user(*, users: Sequence, kind: str, channels: Sequence[str]) -> dict[int, list[str]]:
+def _channels_by_user(*, users: Sequence[User], kind: str, channels: Sequence[str]) -> dict[int, list[str]]:
     """The channels each user receives this kind on, after their preferences (one query)."""
     choices = {
         (p.user_id, p.kind, p.channel): p.enabled
@@ -85,7 +79,7 @@ def _channels_by_user(*, users: Sequence, kind: str, channels: Sequence[str]) ->
 
 def notify(
     *,
-    recipients: Iterable,
+    recipients: Iterable[User | None],
     kind: str,
     event: str,
     context: Context,
@@ -233,7 +227,7 @@ def _send_failed(*, notification: Notification, error: Exception) -> SendOutcome
     return SendOutcome("retry", retry_in=delay)
 
 
-def notification_relay(*, now=None) -> int:
+def notification_relay(*, now: datetime | None = None) -> int:
     """Re-queue the emails the normal path missed: pending for a while (the broker was down at commit, a retry
     message was lost) or claimed by a worker whose lease ran out (it died mid-send). Returns how many were queued.
     Queuing one that is still on its way is harmless: the claim lets one task send it."""
@@ -278,7 +272,7 @@ def notification_retry(*, notification_ids: Iterable[int]) -> int:
 # --- the user's own actions -----------------------------------------------------------------------------------
 
 
-def notification_mark_read(*, user, notification_id) -> Notification:
+def notification_mark_read(*, user: User, notification_id: int | str) -> Notification:
     """Mark one of the user's in-app notifications read (again is fine). Http404 for another's or a missing one."""
     from notifications.selectors import access_notification
 
@@ -289,7 +283,7 @@ def notification_mark_read(*, user, notification_id) -> Notification:
     return notification
 
 
-def notification_mark_all_read(*, user) -> int:
+def notification_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, channel=Channel.IN_APP, read_at__isnull=True).update(
         read_at=timezone.now()
     )
@@ -297,7 +291,7 @@ def notification_mark_all_read(*, user) -> int:
 
 @transaction.atomic
 def notification_preferences_set(
-    *, user, enabled: Iterable[tuple[str, str]], digest: bool | None, kinds: Iterable[str] = CONFIGURABLE_KINDS
+    *, user: User, enabled: Iterable[tuple[str, str]], digest: bool | None, kinds: Iterable[str] = CONFIGURABLE_KINDS
 ) -> None:
     """Store the user's choices for `kinds` (those their page shows): `enabled` holds the (kind, channel) pairs
     they want; `digest` opts in to the daily digest, which replaces per-task emails (None: leave it as it is).
@@ -314,260 +308,3 @@ def notification_preferences_set(
         NotificationPreference.objects.update_or_create(
             user=user, kind=NotificationKind.DIGEST, channel=Channel.EMAIL, defaults={"enabled": bool(digest)}
         )
-
-
-# --- what workflow events notify --------------------------------------------------------------------------------
-
-
-def _case_link(case) -> str:
-    return case.get_absolute_url() if hasattr(case, "get_absolute_url") else ""
-
-
-def _task_context(*, task, kind, case, due_at=None, **extra) -> Context:
-    step = kind.steps.get(task.flow_task.name)
-
-    def build() -> dict:
-        return {
-            "case": case_title(case),
-            "step": step.label if step else task.flow_task.name,
-            "due": due_at,
-            **extra,
-        }
-
-    return build
-
-
-def task_deadline_start(*, task) -> TaskDeadline | None:
-    """Give a review task that just arrived its due date (once; none for a step without a due time)."""
-    due_at = step_due_at(step=task.flow_task.name, arrived_at=task.created or timezone.now())
-    if due_at is None:
-        return None
-    deadline, _created = TaskDeadline.objects.get_or_create(task=task, defaults={"due_at": due_at})
-    return deadline
-
-
-def task_available_notify(*, task) -> list[Notification]:
-    """A task arrived in the inbox of everyone who may act on it: tell each of them, with a link to it.
-    Called by the flow's step handler, inside the transaction that created the task."""
-    from workflows.cases import kind_of_task
-    from workflows.selectors import task_deciders
-
-    kind = kind_of_task(task)
-    if kind is None:
-        return []
-    deadline = TaskDeadline.objects.filter(task=task).first()
-    context = _task_context(task=task, kind=kind, case=kind.case_of(task), due_at=deadline.due_at if deadline else None)
-    deciders = task_deciders(task=task)
-    if not deciders and task.flow_task.name in kind.review_steps:
-        # Nobody may decide it (no holder of the role, or separation of duties excludes them all): tell the
-        # administrators instead of letting the case wait unseen. They also see it in /tasks/without-decider/.
-        return notify(
-            recipients=get_user_model().objects.filter(is_active=True, groups__name=Role.ADMIN).order_by("pk"),
-            kind=NotificationKind.TASK_WITHOUT_DECIDER,
-            event=f"task:{task.pk}:without-decider",
-            link=reverse("workflows:without_decider"),
-            context=context,
-        )
-    return notify(
-        recipients=deciders,
-        kind=NotificationKind.TASK_AVAILABLE,
-        event=f"task:{task.pk}:available",
-        link=reverse("workflows:task", kwargs={"task_id": task.pk}),
-        context=context,
-    )
-
-
-def case_event_notify(*, event) -> list[Notification]:
-    """Tell the applicant what just happened to their application (a CaseEvent written in this transaction):
-    submitted or resubmitted, sent back (with the comment), finally approved, rejected (with the reason), or its
-    decision letter stored. Other events notify nothing."""
-    from applications.models import ApplicationStatus, CaseEvent
-
-    application = event.application
-    action = event.action
-    if action in (CaseEvent.Action.SUBMITTED, CaseEvent.Action.RESUBMITTED):
-        kind = NotificationKind.APPLICATION_SUBMITTED
-    elif action == CaseEvent.Action.CHANGES_REQUESTED:
-        kind = NotificationKind.CHANGES_REQUESTED
-    elif action == CaseEvent.Action.REJECTED:
-        kind = NotificationKind.REJECTED
-    elif action == CaseEvent.Action.APPROVED and application.status == ApplicationStatus.APPROVED:
-        kind = NotificationKind.APPROVED
-    elif action == CaseEvent.Action.DOCUMENT_UPLOADED and (event.data or {}).get("kind") == "decision_letter":
-        kind = NotificationKind.DECISION_LETTER
-    else:
-        return []
-    place = application.nominated_place if application.nominated_place_id else None
-
-    def context() -> dict:
-        from workflows.cases import APPLICATION
-
-        step = APPLICATION.steps.get(event.step)
-        return {
-            "number": application.pk,
-            "call": application.call.title,
-            "resubmitted": action == CaseEvent.Action.RESUBMITTED,
-            "step": step.label if step else "",
-            "comment": event.comment,
-            "partner": place.partner.name if place else "",
-            "status": ApplicationStatus(application.status).label,
-        }
-
-    return notify(
-        recipients=[application.applicant],
-        kind=kind,
-        event=f"case-event:{event.pk}",
-        link=application.get_absolute_url(),
-        context=context,
-    )
-
-
-# --- reminders, escalation and the digest (Celery beat jobs) ----------------------------------------------------
-
-
-def _open_deadlines():
-    from workflows.permissions import OPEN_TASK_STATUSES
-
-    return (
-        TaskDeadline.objects.filter(task__status__in=OPEN_TASK_STATUSES)
-        .select_related(
-            "task__process__mobilityprocess__application__applicant",
-            "task__process__mobilityprocess__application__call",
-        )
-        .order_by("due_at", "task_id")
-    )
-
-
-def _remind(*, deadlines, kind: str, suffix: str, escalate: bool = False) -> int:
-    """One notification per task of `deadlines` (each in its own transaction); the event key makes a second
-    run of the job add nothing. Returns how many tasks were looked at."""
-    from workflows.cases import kind_of_task
-    from workflows.selectors import step_deciders, task_deciders
-
-    count = 0
-    for deadline in deadlines:
-        task = deadline.task
-        case_kind = kind_of_task(task)
-        if case_kind is None:
-            continue
-        case = case_kind.case_of(task)
-        if escalate:
-            up = ESCALATION_STEP.get(task.flow_task.name)
-            if up is None:
-                continue
-            # Not to a party of the case (an applicant who is also the head hears nothing of their own case).
-            recipients = step_deciders(
-                kind=case_kind, step=up, department_id=case.department_id, exclude_ids=case_kind.party_ids(case)
-            )
-            link = _case_link(case)
-        else:
-            recipients = task_deciders(task=task)
-            link = reverse("workflows:task", kwargs={"task_id": task.pk})
-        with transaction.atomic():
-            notify(
-                recipients=recipients,
-                kind=kind,
-                event=f"task:{task.pk}:{suffix}",
-                link=link,
-                context=_task_context(task=task, kind=case_kind, case=case, due_at=deadline.due_at),
-            )
-        count += 1
-    return count
-
-
-def task_due_soon_remind(*, now=None) -> int:
-    """Remind whoever may decide an open task that is due within the next day (once per task)."""
-    now = now or timezone.now()
-    deadlines = _open_deadlines().filter(due_at__gt=now, due_at__lte=now + timedelta(days=1))
-    return _remind(deadlines=deadlines, kind=NotificationKind.TASK_DUE_TOMORROW, suffix="due-soon")
-
-
-def task_overdue_remind(*, now=None) -> int:
-    """Tell whoever may decide an open task that it is past its due date (once per task)."""
-    now = now or timezone.now()
-    return _remind(
-        deadlines=_open_deadlines().filter(due_at__lte=now), kind=NotificationKind.TASK_OVERDUE, suffix="overdue"
-    )
-
-
-def task_escalate(*, now=None) -> int:
-    """Report tasks overdue by TASK_ESCALATE_AFTER_DAYS days to the next level up (once per task)."""
-    now = now or timezone.now()
-    deadlines = _open_deadlines().filter(due_at__lte=now - timedelta(days=settings.TASK_ESCALATE_AFTER_DAYS))
-    return _remind(deadlines=deadlines, kind=NotificationKind.TASK_ESCALATED, suffix="escalated", escalate=True)
-
-
-def digests_send(*, now=None) -> int:
-    """The daily digest: one email per opted-in user listing the tasks waiting in their inbox (none when
-    nothing waits). Once per user and day, however often the job runs."""
-    from workflows.cases import kind_of_task
-    from workflows.selectors import inbox_tasks
-
-    now = now or timezone.now()
-    day = timezone.localdate(now)
-    users = (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            notification_preferences__kind=NotificationKind.DIGEST,
-            notification_preferences__channel=Channel.EMAIL,
-            notification_preferences__enabled=True,
-        )
-        .exclude(email="")
-        .order_by("pk")
-    )
-    sent = 0
-    for user in users:
-        tasks = list(inbox_tasks(user=user))
-        if not tasks:
-            continue
-
-        def context(tasks=tasks, user=user) -> dict:
-            rows = []
-            for task in tasks:
-                case_kind = kind_of_task(task)
-                step = case_kind.steps.get(task.flow_task.name) if case_kind else None
-                deadline = getattr(task, "deadline", None)  # a missing reverse one-to-one is an AttributeError
-                rows.append(
-                    {
-                        "case": case_title(case_kind.case_of(task)) if case_kind else str(task),
-                        "step": step.label if step else task.flow_task.name,
-                        "due": deadline.due_at if deadline else None,
-                        "overdue": bool(deadline and deadline.due_at <= now),
-                    }
-                )
-            return {"tasks": rows, "count": len(rows), "user": user_name(user)}
-
-        with transaction.atomic():
-            notify(
-                recipients=[user],
-                kind=NotificationKind.DIGEST,
-                event=f"digest:{day.isoformat()}",
-                link=reverse("workflows:inbox"),
-                context=context,
-                channels=(Channel.EMAIL,),
-            )
-        sent += 1
-    return sent
-
-
-def agreement_expiry_notify(*, agreement, expired: bool) -> list[Notification]:
-    """Tell the coordinators and the head of the agreement's department that it is about to expire (its
-    renewal draft has been started) or has expired; once per agreement and kind (the event key)."""
-    from accounts.roles import Role
-
-    recipients = (
-        get_user_model()
-        .objects.filter(
-            is_active=True, groups__name__in=[Role.COORDINATOR, Role.HEAD], departments=agreement.department_id
-        )
-        .distinct()
-    )
-    kind = NotificationKind.AGREEMENT_EXPIRED if expired else NotificationKind.AGREEMENT_EXPIRING
-    return notify(
-        recipients=recipients,
-        kind=kind,
-        event=f"agreement:{agreement.pk}:{'expired' if expired else 'expiring'}",
-        link=agreement.get_absolute_url(),
-        context={"agreement": agreement.title, "partner": agreement.partner.name, "end_date": agreement.end_date},
-    )

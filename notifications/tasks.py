@@ -1,5 +1,5 @@
 """Celery tasks of notifications: thin wrappers that call a service. Each is idempotent: the send task claims
-its row before sending, and the jobs' notifications carry idempotency keys, so a run twice sends once."""
+its row before sending, and the relay re-queues only rows still pending."""
 
 from celery import shared_task
 
@@ -20,23 +20,3 @@ def send_notification_task(self, notification_id: int) -> str:
 def notification_relay_task() -> int:
     """Periodic (Celery beat): re-queue emails left pending by a broker outage or whose worker died."""
     return services.notification_relay()
-
-
-@shared_task(acks_late=True)
-def task_due_soon_reminders_task() -> int:
-    return services.task_due_soon_remind()
-
-
-@shared_task(acks_late=True)
-def task_overdue_reminders_task() -> int:
-    return services.task_overdue_remind()
-
-
-@shared_task(acks_late=True)
-def task_escalations_task() -> int:
-    return services.task_escalate()
-
-
-@shared_task(acks_late=True)
-def digests_send_task() -> int:
-    return services.digests_send()

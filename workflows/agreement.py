@@ -1,20 +1,30 @@
-"""The agreement flow: coordinator drafts → department head → prorector → sent to the partner →
-signed copy uploaded → active. Approvals are bound to the version of the terms they approved: after a
-send-back, the case returns to the first step whose approval no longer matches the current version."""
+"""The agreement flow: coordinator drafts → department head → prorector → sent to the partner → signed copy
+uploaded → active; its coordinator steps (mark sent, record the signed copy); and its registration as the kind of
+case "agreement". Approvals are bound to the version of the terms they approved: after a send-back, the case
+returns to the first step whose approval no longer matches the current version."""
 
-from django.utils.translation import gettext_lazy as _
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from viewflow import this
 from viewflow.workflow import flow
 
+from accounts.roles import Role
 from agreements import services as agreement_services
-from agreements.models import AgreementStatus
-from workflows import locks
-from workflows.mobility import task_page
+from agreements.models import Agreement, AgreementEvent, AgreementStatus
+from agreements.permissions import can_view_agreement
+from core.errors import ErrorCode
+from documents.services import atomic_storing
+from workflows import kinds, locks
 from workflows.models import AgreementProcess, Decision
+from workflows.nodes import CaseStep
+from workflows.reminders import enter_step
+from workflows.services import task_complete
 
-
-def _department(process):
-    return process.agreement.department
+# Actions of the coordinator steps besides sending back to the draft.
+MARK_SENT = "mark_sent"
+RECORD_SIGNED = "record_signed"
 
 
 def _decided(decision):
@@ -42,8 +52,8 @@ STEP_STATUS = {
 class AgreementFlow(flow.Flow):
     process_class = AgreementProcess
     lock_impl = locks.select_for_update_lock
-    process_title = _("Agreement")
-    process_description = _("An agreement with a partner institution through approval and signature.")
+    process_title = gettext_lazy("Agreement")
+    process_description = gettext_lazy("An agreement with a partner institution through approval and signature.")
 
     start = flow.StartHandle(this.start_case).Next(this.route)
 
@@ -55,12 +65,7 @@ class AgreementFlow(flow.Flow):
         .Default(this.send_to_partner)
     )
 
-    head_review = (
-        flow.View(task_page)
-        .Permission("agreements.decide_agreement_head_review", obj=_department)
-        .onCreate(this.enter_step)
-        .Next(this.after_head_review)
-    )
+    head_review = CaseStep().onCreate(this.enter_step).Next(this.after_head_review)
     after_head_review = (
         flow.Switch()
         .Case(this.route, _decided(Decision.APPROVE))
@@ -68,12 +73,7 @@ class AgreementFlow(flow.Flow):
         .Default(this.withdraw)
     )
 
-    prorector_review = (
-        flow.View(task_page)
-        .Permission("agreements.decide_agreement_prorector_review", obj=_department)
-        .onCreate(this.enter_step)
-        .Next(this.after_prorector_review)
-    )
+    prorector_review = CaseStep().onCreate(this.enter_step).Next(this.after_prorector_review)
     after_prorector_review = (
         flow.Switch()
         .Case(this.route, _decided(Decision.APPROVE))
@@ -82,31 +82,16 @@ class AgreementFlow(flow.Flow):
     )
 
     # Sent back: a coordinator of the department revises the draft and resubmits.
-    revise = (
-        flow.View(task_page)
-        .Permission("agreements.change_agreement", obj=_department)
-        .onCreate(this.enter_step)
-        .Next(this.route)
-    )
+    revise = CaseStep().onCreate(this.enter_step).Next(this.route)
 
     # The coordinator records that the approved text went to the partner (or sends it back to the draft).
-    send_to_partner = (
-        flow.View(task_page)
-        .Permission("agreements.change_agreement", obj=_department)
-        .onCreate(this.enter_step)
-        .Next(this.after_send_to_partner)
-    )
+    send_to_partner = CaseStep().onCreate(this.enter_step).Next(this.after_send_to_partner)
     after_send_to_partner = (
         flow.Switch().Case(this.revise, _decided(Decision.REQUEST_CHANGES)).Default(this.upload_signed)
     )
 
     # The coordinator uploads the copy signed by both sides, with the signing dates.
-    upload_signed = (
-        flow.View(task_page)
-        .Permission("agreements.change_agreement", obj=_department)
-        .onCreate(this.enter_step)
-        .Next(this.after_upload_signed)
-    )
+    upload_signed = CaseStep().onCreate(this.enter_step).Next(this.after_upload_signed)
     after_upload_signed = flow.Switch().Case(this.revise, _decided(Decision.REQUEST_CHANGES)).Default(this.activate)
 
     activate = flow.Function(this.activate_agreement).Next(this.end)
@@ -121,14 +106,134 @@ class AgreementFlow(flow.Flow):
         agreement_services.agreement_enter_status(
             agreement=activation.process.agreement, status=STEP_STATUS[activation.flow_task.name]
         )
-        # Late import: notifications reads workflows.selectors, which imports this module.
-        from notifications import services as notification_services
-
-        notification_services.task_deadline_start(task=activation.task)
-        notification_services.task_available_notify(task=activation.task)
+        enter_step(task=activation.task)
 
     def activate_agreement(self, activation):
         agreement_services.agreement_activate(agreement=activation.process.agreement)
 
     def withdraw_agreement(self, activation):
         agreement_services.agreement_withdraw(agreement=activation.process.agreement)
+
+
+# --- the coordinator steps -----------------------------------------------------------------------
+
+
+def agreement_mark_sent(*, user, task_id, comment: str = "") -> Agreement:
+    """The coordinator records that the approved text was sent to the partner for signature."""
+
+    def mark(process, agreement, step):
+        process.last_decision = ""
+        process.save(update_fields=["last_decision"])
+        agreement.sent_to_partner_at = timezone.now()
+        agreement.save(update_fields=["sent_to_partner_at", "updated_at"])
+        agreement_services.agreement_event_record(
+            agreement=agreement,
+            action=AgreementEvent.Action.SENT_TO_PARTNER,
+            actor=user,
+            step=step,
+            comment=(comment or "").strip(),
+            status_before=agreement.status,
+        )
+
+    return task_complete(user=user, task_id=task_id, action=MARK_SENT, before_execute=mark).case
+
+
+def agreement_record_signed(*, user, task_id, our_signed_on, partner_signed_on, file, comment: str = "") -> Agreement:
+    """The coordinator uploads the copy signed by both sides; the agreement becomes active."""
+    errors: dict[str, list[ValidationError]] = {}
+    today = timezone.localdate()
+    for field, value in (("our_signed_on", our_signed_on), ("partner_signed_on", partner_signed_on)):
+        if value is None:
+            errors[field] = [ValidationError(_("Give the signing date."), code=ErrorCode.REQUIRED)]
+        elif value > today:
+            errors[field] = [ValidationError(_("A signing date cannot be in the future."), code=ErrorCode.SIGNING_DATE)]
+    if file is None:
+        errors["file"] = [ValidationError(_("Upload the copy signed by both sides."), code=ErrorCode.FILE_MISSING)]
+    if errors:
+        raise ValidationError(errors)
+
+    def record(process, agreement, step):
+        process.last_decision = ""
+        process.save(update_fields=["last_decision"])
+        agreement.our_signed_on = our_signed_on
+        agreement.partner_signed_on = partner_signed_on
+        agreement.save(update_fields=["our_signed_on", "partner_signed_on", "updated_at"])
+        document = agreement_services.agreement_signed_copy_store(agreement=agreement, actor=user, file=file)
+        # Recorded before the flow moves on, so "signed" precedes "activated" in the timeline.
+        agreement_services.agreement_event_record(
+            agreement=agreement,
+            action=AgreementEvent.Action.SIGNED,
+            actor=user,
+            step=step,
+            comment=(comment or "").strip(),
+            status_before=agreement.status,
+            data={
+                "our_signed_on": our_signed_on.isoformat(),
+                "partner_signed_on": partner_signed_on.isoformat(),
+                "document_id": document.pk,
+                "sha256": document.sha256,
+            },
+        )
+
+    # atomic_storing: if the step fails after the file was stored, the stored object goes too.
+    with atomic_storing():
+        agreement = task_complete(user=user, task_id=task_id, action=RECORD_SIGNED, before_execute=record).case
+    agreement.refresh_from_db()
+    return agreement
+
+
+# --- the kind ------------------------------------------------------------------------------------
+
+
+def _bind_approval(*, process, case, step) -> list[str]:
+    # Bind the approval to the version it approved; the flow routes on it (`route` above).
+    setattr(process, f"{step}_sha256", case.current_version.sha256)
+    return [f"{step}_sha256"]
+
+
+def _after_decision(*, case, step, decision, event) -> None:
+    if step == "prorector_review" and decision == Decision.APPROVE:
+        agreement_services.agreement_decision_letter_schedule(agreement=case)
+
+
+AGREEMENT = kinds.register(
+    kinds.CaseKind(
+        key="agreement",
+        label=gettext_lazy("Agreement"),
+        flow=AgreementFlow,
+        process_attr="agreementprocess",
+        case_attr="agreement",
+        steps={
+            "head_review": kinds.review(Role.HEAD, gettext_lazy("Department head review")),
+            "prorector_review": kinds.review(Role.PRORECTOR, gettext_lazy("Prorector review"), department_scoped=False),
+            "revise": kinds.revision(gettext_lazy("Revise the draft"), role=Role.COORDINATOR),
+            "send_to_partner": kinds.Step(
+                Role.COORDINATOR,
+                True,
+                frozenset({MARK_SENT, Decision.REQUEST_CHANGES}),
+                gettext_lazy("Send to the partner"),
+            ),
+            "upload_signed": kinds.Step(
+                Role.COORDINATOR,
+                True,
+                frozenset({RECORD_SIGNED, Decision.REQUEST_CHANGES}),
+                gettext_lazy("Upload the signed copy"),
+            ),
+        },
+        can_view=can_view_agreement,
+        submit=lambda *, case, actor: agreement_services.agreement_submit(agreement=case, actor=actor),
+        submitted=lambda *, case, **fields: agreement_services.agreement_submitted_record(agreement=case, **fields),
+        record_event=lambda *, case, **fields: agreement_services.agreement_event_record(agreement=case, **fields),
+        decision_events={
+            Decision.APPROVE: AgreementEvent.Action.APPROVED,
+            Decision.REQUEST_CHANGES: AgreementEvent.Action.CHANGES_REQUESTED,
+            Decision.REJECT: AgreementEvent.Action.REJECTED,
+        },
+        inbox_columns=lambda case: (case.partner.name, case.title),
+        related=("partner", "department", "current_version"),
+        parties=("created_by", "current_version__created_by"),
+        party_refusal=gettext_lazy("You cannot approve terms that you drafted or last changed."),
+        on_approve=_bind_approval,
+        after_decision=_after_decision,
+    )
+)

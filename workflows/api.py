@@ -1,24 +1,22 @@
-"""REST endpoints for the task inbox (/api/v1/tasks/) and for deciding a task."""
+"""REST endpoints for the task inbox (/api/v1/tasks/) and for deciding a review task of any kind of case; a kind's
+own steps (an agreement's mark-sent and signed) have their endpoints in its app."""
 
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.response import Response
 
-from agreements.api import agreement_detail_response
-from agreements.models import Agreement
-from agreements.serializers import AgreementDetailSerializer
-from applications.api import FIELD_ERRORS
-from applications.selectors import access_application
-from applications.serializers import ApplicationDetailSerializer, ErrorSerializer
 from core.idempotency import idempotent
+from core.serializers import FIELD_ERRORS, ErrorSerializer
+from workflows.kinds import kind_of_case
 from workflows.selectors import inbox_tasks
-from workflows.serializers import DecisionSerializer, MarkSentSerializer, SignedCopySerializer, TaskSerializer
-from workflows.services import agreement_mark_sent, agreement_record_signed, task_decide
+from workflows.serializers import DecisionSerializer, TaskSerializer
+from workflows.services import task_decide
+from workflows.web import registered_web, web_of
 
+# The case after a decision, whatever its kind: each kind's web layer registers its serializer (workflows.web) in
+# its app's ready(), before the URLconf imports this module.
 CASE_DETAIL = PolymorphicProxySerializer(
     component_name="CaseDetail",
-    serializers=[ApplicationDetailSerializer, AgreementDetailSerializer],
+    serializers=[web.case_detail_serializer for web in registered_web().values()],
     resource_type_field_name=None,
 )
 TASK_FORBIDDEN = OpenApiResponse(ErrorSerializer, description="You may see this case but not act on this step.")
@@ -76,61 +74,4 @@ class TaskDecisionView(GenericAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         case = task_decide(user=request.user, task_id=task_id, **serializer.validated_data)
-        if isinstance(case, Agreement):
-            return agreement_detail_response(request, case.pk)
-        application = access_application(user=request.user, application_id=case.pk)
-        return Response(ApplicationDetailSerializer(application, context={"request": request}).data)
-
-
-class TaskMarkSentView(GenericAPIView):
-    serializer_class = MarkSentSerializer
-
-    @extend_schema(
-        tags=TASKS,
-        operation_id="tasks_mark_sent",
-        summary="Record that the approved agreement was sent to the partner",
-        description="The agreement's `send_to_partner` step, by a coordinator of its department. To send it back to "
-        "the draft instead, POST decision/ with `request_changes`. Returns the agreement.",
-        request=MarkSentSerializer,
-        responses={
-            200: AgreementDetailSerializer,
-            400: FIELD_ERRORS,
-            403: TASK_FORBIDDEN,
-            404: TASK_NOT_FOUND,
-            409: TASK_CONFLICT,
-        },
-    )
-    @idempotent
-    def post(self, request, task_id: int):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        agreement = agreement_mark_sent(user=request.user, task_id=task_id, **serializer.validated_data)
-        return agreement_detail_response(request, agreement.pk)
-
-
-class TaskSignedView(GenericAPIView):
-    serializer_class = SignedCopySerializer
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
-
-    @extend_schema(
-        tags=TASKS,
-        operation_id="tasks_signed",
-        summary="Upload the copy signed by both sides",
-        description="The agreement's `upload_signed` step, by a coordinator of its department: the signing dates "
-        "(not in the future) and the signed file. The agreement becomes active and its quotas are set. Returns "
-        "the agreement.",
-        request={"multipart/form-data": SignedCopySerializer},
-        responses={
-            200: AgreementDetailSerializer,
-            400: FIELD_ERRORS,
-            403: TASK_FORBIDDEN,
-            404: TASK_NOT_FOUND,
-            409: TASK_CONFLICT,
-        },
-    )
-    @idempotent
-    def post(self, request, task_id: int):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        agreement = agreement_record_signed(user=request.user, task_id=task_id, **serializer.validated_data)
-        return agreement_detail_response(request, agreement.pk)
+        return web_of(kind_of_case(case).key).case_response(request, case)

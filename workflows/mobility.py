@@ -1,24 +1,21 @@
-"""The mobility application flow: coordinator → department head → prorector, each of whom may
-approve, send back to the applicant, or reject. Node handlers call applications.services."""
+"""The mobility application flow: coordinator → department head → prorector, each of whom may approve, send back
+to the applicant, or reject; and its registration as the kind of case "application". Node handlers call
+applications.services; the shared machinery reaches the case through the kind's adapters."""
 
-from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
+from accounts.roles import Role
 from applications import services as application_services
-from applications.models import ApplicationStatus
-from workflows import locks
+from applications.models import Application, ApplicationStatus, CaseEvent
+from applications.notifications import case_event_notify
+from applications.permissions import can_view_application
+from applications.selectors import application_document_versions
+from workflows import kinds, locks
 from workflows.models import Decision, MobilityProcess
-
-
-def task_page(request, *args, **kwargs):
-    """The page where a human task of this flow is done: our own decision page."""
-    return redirect("workflows:task", task_id=kwargs["task_pk"])
-
-
-def _department(process):
-    return process.application.department
+from workflows.nodes import CaseStep
+from workflows.reminders import enter_step
 
 
 def _decided(decision):
@@ -33,14 +30,6 @@ STEP_STATUS = {
     "revise": ApplicationStatus.CHANGES_REQUESTED,
 }
 
-# The permission each review step requires (granted to a role by accounts' setup_roles);
-# the department scope is checked by workflows.permissions.can_decide.
-STEP_PERMISSION = {
-    "coordinator_review": "applications.decide_coordinator_review",
-    "head_review": "applications.decide_head_review",
-    "prorector_review": "applications.decide_prorector_review",
-}
-
 
 class MobilityFlow(flow.Flow):
     process_class = MobilityProcess
@@ -51,12 +40,7 @@ class MobilityFlow(flow.Flow):
 
     start = flow.StartHandle(this.start_case).Next(this.coordinator_review)
 
-    coordinator_review = (
-        flow.View(task_page)
-        .Permission(STEP_PERMISSION["coordinator_review"], obj=_department)
-        .onCreate(this.enter_step)
-        .Next(this.after_coordinator_review)
-    )
+    coordinator_review = CaseStep().onCreate(this.enter_step).Next(this.after_coordinator_review)
     after_coordinator_review = (
         flow.Switch()
         .Case(this.head_review, _decided(Decision.APPROVE))
@@ -64,12 +48,7 @@ class MobilityFlow(flow.Flow):
         .Default(this.reject)
     )
 
-    head_review = (
-        flow.View(task_page)
-        .Permission(STEP_PERMISSION["head_review"], obj=_department)
-        .onCreate(this.enter_step)
-        .Next(this.after_head_review)
-    )
+    head_review = CaseStep().onCreate(this.enter_step).Next(this.after_head_review)
     after_head_review = (
         flow.Switch()
         .Case(this.prorector_review, _decided(Decision.APPROVE))
@@ -77,12 +56,7 @@ class MobilityFlow(flow.Flow):
         .Default(this.reject)
     )
 
-    prorector_review = (
-        flow.View(task_page)
-        .Permission(STEP_PERMISSION["prorector_review"], obj=_department)
-        .onCreate(this.enter_step)
-        .Next(this.after_prorector_review)
-    )
+    prorector_review = CaseStep().onCreate(this.enter_step).Next(this.after_prorector_review)
     after_prorector_review = (
         flow.Switch()
         .Case(this.approve, _decided(Decision.APPROVE))
@@ -92,7 +66,7 @@ class MobilityFlow(flow.Flow):
 
     # Sent back: the applicant revises and resubmits; the case returns to coordinator review.
     revise = (
-        flow.View(task_page)
+        CaseStep()
         .Assign(lambda activation: activation.process.application.applicant)
         .onCreate(this.enter_step)
         .Next(this.coordinator_review)
@@ -110,12 +84,7 @@ class MobilityFlow(flow.Flow):
         application_services.application_enter_status(
             application=activation.process.application, status=STEP_STATUS[activation.flow_task.name]
         )
-        if activation.flow_task.name in STEP_PERMISSION:
-            # Late import: notifications reads workflows.selectors, which imports this module.
-            from notifications import services as notification_services
-
-            notification_services.task_deadline_start(task=activation.task)
-            notification_services.task_available_notify(task=activation.task)
+        enter_step(task=activation.task)
 
     def approve_case(self, activation):
         # Runs inside the prorector's decision transaction: if no place is left the
@@ -128,3 +97,55 @@ class MobilityFlow(flow.Flow):
             application=activation.process.application, status=ApplicationStatus.REJECTED, final=True
         )
         application_services.decision_letter_schedule(application=activation.process.application)
+
+
+def _record_event(*, case: Application, **fields) -> CaseEvent:
+    return application_services.case_event_record(application=case, **fields)
+
+
+def _decision_data(*, case: Application, step: str, decision: str) -> dict:
+    # The versions the decision was taken on, so the timeline proves what the approver saw.
+    data: dict = {"documents": application_document_versions(application=case)}
+    if case.nominated_place_id:
+        data["nominated_partner"] = case.nominated_place.partner.name
+    return data
+
+
+def _after_decision(*, case: Application, step: str, decision: str, event: CaseEvent) -> None:
+    case_event_notify(event=event)
+
+
+APPLICATION = kinds.register(
+    kinds.CaseKind(
+        key="application",
+        label=_("Application"),
+        flow=MobilityFlow,
+        process_attr="mobilityprocess",
+        case_attr="application",
+        steps={
+            "coordinator_review": kinds.review(Role.COORDINATOR, _("Coordinator review"), escalate_to="head_review"),
+            "head_review": kinds.review(Role.HEAD, _("Department head review"), escalate_to="prorector_review"),
+            "prorector_review": kinds.review(Role.PRORECTOR, _("Prorector review"), department_scoped=False),
+            # Assigned to the applicant by the flow; done by submitting the application again.
+            "revise": kinds.revision(_("Changes requested")),
+        },
+        can_view=can_view_application,
+        submit=lambda *, case, actor: application_services.application_submit(application=case, actor=actor),
+        submitted=lambda *, case, **fields: application_services.application_submitted_record(
+            application=case, **fields
+        ),
+        record_event=_record_event,
+        decision_events={
+            Decision.APPROVE: CaseEvent.Action.APPROVED,
+            Decision.REQUEST_CHANGES: CaseEvent.Action.CHANGES_REQUESTED,
+            Decision.REJECT: CaseEvent.Action.REJECTED,
+        },
+        title=application_services.application_title,
+        inbox_columns=lambda case: (str(case.applicant), case.call.title),
+        related=("applicant", "department", "call"),
+        parties=("applicant",),
+        party_refusal=_("You cannot decide your own application."),
+        decision_data=_decision_data,
+        after_decision=_after_decision,
+    )
+)

@@ -8,26 +8,29 @@ the same case. `separation_of_duties_conflicts` is that rule; `act_refusal` appl
 department) to one user and one task, `conflicted_user_ids` to one task's deciders, and
 `separation_of_duties_q` is the same rule as a query filter for the inbox (tests hold the two forms equal)."""
 
+from collections.abc import Iterable
+from typing import Any, cast
+
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from accounts.models import User
 from accounts.roles import Role, has_role, user_department_ids
-from agreements.permissions import can_view_agreement
-from applications.permissions import can_view_application
-from workflows.cases import AGREEMENT, APPLICATION, CASE_KINDS, CaseKind, case_of_task, kind_of_task, step_of_task
+from workflows.kinds import CaseKind, case_kinds, kind_of_task, step_of_task
 
 OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED)
 
-# The mobility flow's review steps -> (role, department-scoped); kept for callers that only know mobility.
-REVIEW_STEPS = {name: (step.role, step.department_scoped) for name, step in APPLICATION.steps.items()}
 
-
-def can_decide_step(user, *, step: str, department_id: int, kind=APPLICATION, action: str | None = None) -> bool:
-    """Role and department check for a step of a kind of case, without the task's state."""
+def can_decide_step(
+    user: User | AnonymousUser, *, step: str, department_id: int, kind: CaseKind, action: str | None = None
+) -> bool:
+    """Role and department check for a step of a kind of case, without the task's state. A step without a role
+    (an applicant's own revision) is nobody's by role: only its owner acts on it (act_refusal)."""
     definition = kind.steps.get(step)
-    if not user.is_authenticated or definition is None:
+    if not user.is_authenticated or definition is None or definition.role is None:
         return False
     if action is not None and action not in definition.actions:
         return False
@@ -36,13 +39,13 @@ def can_decide_step(user, *, step: str, department_id: int, kind=APPLICATION, ac
     return not definition.department_scoped or department_id in user_department_ids(user)
 
 
-def _other_review_steps(kind: CaseKind, step: str) -> list:
+def _other_review_steps(kind: CaseKind, step: str) -> list[Any]:
     return [getattr(kind.flow, name) for name in kind.review_steps if name != step]
 
 
-def review_deciders_by_step(*, process_ids) -> dict[int, dict[str, set[int]]]:
+def review_deciders_by_step(*, process_ids: Iterable[int]) -> dict[int, dict[str, set[int]]]:
     """process id -> review step name -> who decided it (the owners of its done tasks), for these processes."""
-    review_tasks = {getattr(kind.flow, name): name for kind in CASE_KINDS for name in kind.review_steps}
+    review_tasks = {getattr(kind.flow, name): name for kind in case_kinds() for name in kind.review_steps}
     decided: dict[int, dict[str, set[int]]] = {}
     rows = Task.objects.filter(
         process_id__in=process_ids, status=STATUS.DONE, flow_task__in=list(review_tasks), owner__isnull=False
@@ -52,7 +55,9 @@ def review_deciders_by_step(*, process_ids) -> dict[int, dict[str, set[int]]]:
     return decided
 
 
-def separation_of_duties_conflicts(*, kind: CaseKind, step: str, case, decided: dict[str, set[int]]) -> dict[int, str]:
+def separation_of_duties_conflicts(
+    *, kind: CaseKind, step: str, case: Any, decided: dict[str, set[int]]
+) -> dict[int, str]:
     """The rule itself: users who may not act on review step `step` of `case` whatever their role, each with
     the reason they are told — the case's parties, and whoever decided another review step of it (`decided`:
     review step name -> who decided it). Nothing for a step that is not a review."""
@@ -68,7 +73,7 @@ def separation_of_duties_conflicts(*, kind: CaseKind, step: str, case, decided: 
     return conflicted
 
 
-def conflicted_user_ids(*, task) -> dict[int, str]:
+def conflicted_user_ids(*, task: Task) -> dict[int, str]:
     """`separation_of_duties_conflicts` for one task: who may not act on it, and why."""
     kind = kind_of_task(task)
     if kind is None or task.flow_task.name not in kind.review_steps:
@@ -77,7 +82,7 @@ def conflicted_user_ids(*, task) -> dict[int, str]:
     return separation_of_duties_conflicts(kind=kind, step=task.flow_task.name, case=kind.case_of(task), decided=decided)
 
 
-def separation_of_duties_q(*, user, kind: CaseKind, step: str) -> Q:
+def separation_of_duties_q(*, user: User | AnonymousUser, kind: CaseKind, step: str) -> Q:
     """The tasks of `step` of `kind` that separation of duties leaves this user, as a filter on Task
     (the inbox's form of `conflicted_user_ids`)."""
     if step not in kind.review_steps:
@@ -91,11 +96,12 @@ def separation_of_duties_q(*, user, kind: CaseKind, step: str) -> Q:
         decided_before = Task.objects.filter(
             process_id=OuterRef("process_id"), status=STATUS.DONE, flow_task__in=others, owner_id=user.pk
         )
-        allowed &= ~Exists(decided_before)
+        # Q & Exists is a Q at run time (Q._combine takes any conditional expression); the stubs say Combinable.
+        allowed = cast(Q, allowed & ~Exists(decided_before))
     return allowed
 
 
-def act_refusal(user, task, action: str) -> str | None:
+def act_refusal(user: User | AnonymousUser, task: Task, action: str) -> str | None:
     """None when this user may take `action` (a Decision value or a coordinator action) on this task right
     now; otherwise why not, in words for the user."""
     default = _("You may not act on this task.")
@@ -104,26 +110,30 @@ def act_refusal(user, task, action: str) -> str | None:
     if task.owner_id is not None and task.owner_id != user.pk:
         return default
     kind = kind_of_task(task)
-    if kind is None:
+    step = kind.steps.get(task.flow_task.name) if kind else None
+    if kind is None or step is None or action not in step.actions:
         return default
+    if step.role is None:
+        # Assigned by the flow to one person (the applicant's revision): theirs alone.
+        return None if task.owner_id == user.pk else default
     case = kind.case_of(task)
     if not can_decide_step(user, step=task.flow_task.name, department_id=case.department_id, kind=kind, action=action):
         return default
     return conflicted_user_ids(task=task).get(user.pk)
 
 
-def can_act(user, task, action: str) -> bool:
+def can_act(user: User | AnonymousUser, task: Task, action: str) -> bool:
     """May this user take `action` (a Decision value or a coordinator action) on this task right now?"""
     return act_refusal(user, task, action) is None
 
 
-def can_decide(user, task) -> bool:
+def can_decide(user: User | AnonymousUser, task: Task) -> bool:
     """May this user approve, send back or reject this review task right now?"""
     step = step_of_task(task)
     return step is not None and step.is_review and can_act(user, task, "approve")
 
 
-def decide_refusal(user, task) -> str | None:
+def decide_refusal(user: User | AnonymousUser, task: Task) -> str | None:
     """Why this user, who holds the step's role, may not decide this open review task (None if they may, or
     if the step is not theirs at all): shown on the task page instead of the decision form."""
     step = step_of_task(task)
@@ -131,20 +141,19 @@ def decide_refusal(user, task) -> str | None:
     if step is None or kind is None or not step.is_review or task.status not in OPEN_TASK_STATUSES:
         return None
     case = kind.case_of(task)
-    if not can_decide_step(user, step=task.flow_task.name, department_id=case.department_id, kind=kind):
+    if not user.is_authenticated or not can_decide_step(
+        user, step=task.flow_task.name, department_id=case.department_id, kind=kind
+    ):
         return None
     return conflicted_user_ids(task=task).get(user.pk)
 
 
-def can_see_tasks_without_decider(user) -> bool:
+def can_see_tasks_without_decider(user: User | AnonymousUser) -> bool:
     """The list of open tasks nobody may decide is for administrators."""
     return user.is_authenticated and has_role(user, Role.ADMIN)
 
 
-def can_view_task(user, task) -> bool:
+def can_view_task(user: User | AnonymousUser, task: Task) -> bool:
+    """May this user see the task's case (its kind says who sees its cases)?"""
     kind = kind_of_task(task)
-    if kind is AGREEMENT:
-        return can_view_agreement(user, case_of_task(task))
-    if kind is APPLICATION:
-        return can_view_application(user, case_of_task(task))
-    return False
+    return kind is not None and kind.can_view(user, kind.case_of(task))

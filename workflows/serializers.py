@@ -6,40 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from agreements.serializers import AgreementStatusField, PartnerRefSerializer
-from applications.serializers import (
-    ApplicationStatusField,
-    CallRefSerializer,
-    DepartmentRefSerializer,
-    PersonSerializer,
-)
-from workflows.cases import CASE_KINDS, case_of_task, kind_of_task, step_of_task
+from workflows.kinds import case_kinds, case_of_task, kind_of_task, step_of_task
 from workflows.models import Decision
-
-
-class TaskApplicationSerializer(serializers.Serializer):
-    """The case a task is about, as the inbox shows it."""
-
-    id = serializers.IntegerField(read_only=True)
-    status = ApplicationStatusField(read_only=True)
-    applicant = PersonSerializer(read_only=True)
-    department = DepartmentRefSerializer(read_only=True)
-    call = CallRefSerializer(read_only=True)
-    submitted_at = serializers.DateTimeField(read_only=True, allow_null=True)
-
-
-class TaskAgreementSerializer(serializers.Serializer):
-    """The agreement a task is about, as the inbox shows it."""
-
-    id = serializers.IntegerField(read_only=True)
-    title = serializers.CharField(read_only=True)
-    status = AgreementStatusField(read_only=True)
-    partner = PartnerRefSerializer(read_only=True)
-    department = DepartmentRefSerializer(read_only=True)
-
+from workflows.web import registered_web
 
 # Every step of every kind of case, once (head_review and prorector_review exist in both flows).
-TASK_STEPS = {name: step.label for kind in CASE_KINDS for name, step in kind.steps.items()}
+TASK_STEPS = {name: step.label for kind in case_kinds() for name, step in kind.steps.items()}
 
 
 class TaskSerializer(serializers.Serializer):
@@ -57,20 +29,23 @@ class TaskSerializer(serializers.Serializer):
     created = serializers.DateTimeField(read_only=True, help_text=_("When the case arrived at this step."))
     due_at = serializers.SerializerMethodField(help_text=_("When the step is due (working days after it arrived)."))
     overdue = serializers.SerializerMethodField(help_text=_("Whether the due date has passed."))
-    application = TaskApplicationSerializer(
-        source="process.mobilityprocess.application",
-        read_only=True,
-        allow_null=True,
-        help_text=_("The application, for a task of a mobility application; otherwise null."),
-    )
-    agreement = TaskAgreementSerializer(
-        source="process.agreementprocess.agreement",
-        read_only=True,
-        allow_null=True,
-        help_text=_("The agreement, for a task of an agreement; otherwise null."),
-    )
 
-    @extend_schema_field({"type": "string", "enum": [kind.key for kind in CASE_KINDS]})
+    def get_fields(self):
+        # One field per kind of case, named after it (`application`, `agreement`, ...): the case for a task of
+        # that kind, otherwise null. Each kind's web layer registers its serializer (workflows.web).
+        fields = super().get_fields()
+        for kind in case_kinds():
+            web = registered_web().get(kind.key)
+            if web is not None:
+                fields[kind.key] = web.task_case_serializer(
+                    source=f"process.{kind.process_attr}.{kind.case_attr}",
+                    read_only=True,
+                    allow_null=True,
+                    help_text=web.task_case_help,
+                )
+        return fields
+
+    @extend_schema_field({"type": "string", "enum": [kind.key for kind in case_kinds()]})
     def get_case_type(self, task) -> str:
         return kind_of_task(task).key
 
@@ -83,7 +58,7 @@ class TaskSerializer(serializers.Serializer):
             "items": {
                 "type": "string",
                 "enum": sorted(
-                    {action for kind in CASE_KINDS for step in kind.steps.values() for action in step.actions}
+                    {action for kind in case_kinds() for step in kind.steps.values() for action in step.actions}
                 ),
             },
         }
@@ -103,17 +78,6 @@ class TaskSerializer(serializers.Serializer):
     def get_step_label(self, task) -> str:
         step = step_of_task(task)
         return str(step.label) if step else task.flow_task.name
-
-
-class MarkSentSerializer(serializers.Serializer):
-    comment = serializers.CharField(allow_blank=True, default="", help_text=_("E.g. how and to whom it was sent."))
-
-
-class SignedCopySerializer(serializers.Serializer):
-    our_signed_on = serializers.DateField(help_text=_("The date we signed."))
-    partner_signed_on = serializers.DateField(help_text=_("The date the partner signed."))
-    file = serializers.FileField(help_text=_("The copy signed by both sides: a PDF, JPEG or PNG file."))
-    comment = serializers.CharField(allow_blank=True, default="")
 
 
 class DecisionSerializer(serializers.Serializer):

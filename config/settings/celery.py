@@ -66,15 +66,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": NOTIFICATION_RELAY_INTERVAL_SECONDS,
     },
     "notifications-due-soon": {
-        "task": "notifications.tasks.task_due_soon_reminders_task",
+        "task": "workflows.tasks.task_due_soon_reminders_task",
         "schedule": NOTIFICATION_REMINDER_INTERVAL_SECONDS,
     },
     "notifications-overdue": {
-        "task": "notifications.tasks.task_overdue_reminders_task",
+        "task": "workflows.tasks.task_overdue_reminders_task",
         "schedule": NOTIFICATION_REMINDER_INTERVAL_SECONDS,
     },
     "notifications-escalations": {
-        "task": "notifications.tasks.task_escalations_task",
+        "task": "workflows.tasks.task_escalations_task",
         "schedule": NOTIFICATION_REMINDER_INTERVAL_SECONDS,
     },
     # Agreements ending within AGREEMENT_EXPIRY_WINDOW_DAYS become expiring and start a renewal (idempotent).
@@ -88,7 +88,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 3600,
     },
     "notifications-digest": {
-        "task": "notifications.tasks.digests_send_task",
+        "task": "workflows.tasks.digests_send_task",
         "schedule": crontab(hour=NOTIFICATION_DIGEST_HOUR_UTC, minute=0),
     },
 }

@@ -31,3 +31,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LANGUAGE_CODE = "en"
+# A third kind of case that exists only in the tests (tests/docrequest): built by following "Adding a kind of
+# case" in docs/ARCHITECTURE.md, it proves that a new kind needs nothing shared edited.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.docrequest"]  # noqa: F405

@@ -14,11 +14,14 @@ from django.utils import timezone
 from accounts.models import Department, User
 from accounts.roles import Role, setup_roles
 from agreements import services as agreement_services
-from agreements.models import Agreement, PartnerInstitution
+from agreements.models import Agreement
 from applications.models import Audience, Call, CallPlace, DocumentKind, MobilityType, Programme, Term
 from applications.services import call_places_from_agreements
+from partners.models import PartnerInstitution
+from workflows import agreement as flow_steps
 from workflows import services as flow_services
 from workflows.selectors import open_task_for_agreement
+from workflows.services import case_submit
 
 PASSWORD = "demo"
 DEMO_AGREEMENT_NUMBER = "NDU-IIA-2026-001"
@@ -173,14 +176,14 @@ class Command(BaseCommand):
                 },
             ],
         )
-        agreement_services.agreement_submit(agreement=agreement, actor=coordinator)
+        case_submit(case=agreement, actor=coordinator)
         for approver in ("head_ce", "prorector"):
             task = open_task_for_agreement(agreement=agreement)
             flow_services.task_decide(user=users[approver], task_id=task.pk, decision="approve", comment="Approved.")
         task = open_task_for_agreement(agreement=agreement)
-        flow_services.agreement_mark_sent(user=coordinator, task_id=task.pk, comment="Sent for signature.")
+        flow_steps.agreement_mark_sent(user=coordinator, task_id=task.pk, comment="Sent for signature.")
         task = open_task_for_agreement(agreement=agreement)
-        return flow_services.agreement_record_signed(
+        return flow_steps.agreement_record_signed(
             user=coordinator,
             task_id=task.pk,
             our_signed_on=date(2026, 7, 1),

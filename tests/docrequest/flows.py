@@ -1,0 +1,97 @@
+"""The flow of a document request and its registration as a kind of case — the only shared thing it touches is the
+registry (workflows.kinds.register)."""
+
+from viewflow import this
+from viewflow.workflow import flow
+
+from accounts.roles import Role, has_role
+from tests.docrequest import services
+from tests.docrequest.models import DocumentRequest, DocumentRequestProcess
+from workflows import kinds, locks
+from workflows.models import Decision
+from workflows.nodes import CaseStep
+from workflows.reminders import enter_step
+
+STATUS = {
+    "coordinator_review": DocumentRequest.Status.COORDINATOR_REVIEW,
+    "head_review": DocumentRequest.Status.HEAD_REVIEW,
+    "revise": DocumentRequest.Status.CHANGES_REQUESTED,
+}
+
+
+def _decided(decision):
+    return lambda activation: activation.process.last_decision == decision
+
+
+class DocumentRequestFlow(flow.Flow):
+    process_class = DocumentRequestProcess
+    lock_impl = locks.select_for_update_lock
+
+    start = flow.StartHandle(this.start_case).Next(this.coordinator_review)
+    coordinator_review = CaseStep().onCreate(this.enter).Next(this.after_coordinator)
+    after_coordinator = (
+        flow.Switch()
+        .Case(this.head_review, _decided(Decision.APPROVE))
+        .Case(this.revise, _decided(Decision.REQUEST_CHANGES))
+        .Default(this.reject)
+    )
+    head_review = CaseStep().onCreate(this.enter).Next(this.after_head)
+    after_head = (
+        flow.Switch()
+        .Case(this.approve, _decided(Decision.APPROVE))
+        .Case(this.revise, _decided(Decision.REQUEST_CHANGES))
+        .Default(this.reject)
+    )
+    revise = (CaseStep().Assign(lambda activation: activation.process.request.requester).onCreate(this.enter)).Next(
+        this.coordinator_review
+    )
+    approve = flow.Function(this.finish_approved).Next(this.end)
+    reject = flow.Function(this.finish_rejected).Next(this.end)
+    end = flow.End()
+
+    def start_case(self, activation, *, request):
+        activation.process.request = request
+        return activation.process
+
+    def enter(self, activation):
+        services.document_request_enter_status(
+            request=activation.process.request, status=STATUS[activation.flow_task.name]
+        )
+        enter_step(task=activation.task)
+
+    def finish_approved(self, activation):
+        services.document_request_enter_status(request=activation.process.request, status="approved")
+
+    def finish_rejected(self, activation):
+        services.document_request_enter_status(request=activation.process.request, status="rejected")
+
+
+def can_view(user, request) -> bool:
+    return user.pk == request.requester_id or has_role(user, Role.COORDINATOR, Role.HEAD, Role.ADMIN)
+
+
+DOCUMENT_REQUEST = kinds.register(
+    kinds.CaseKind(
+        key="document_request",
+        label="Document request",
+        flow=DocumentRequestFlow,
+        process_attr="documentrequestprocess",
+        case_attr="request",
+        steps={
+            "coordinator_review": kinds.review(Role.COORDINATOR, "Coordinator review", escalate_to="head_review"),
+            "head_review": kinds.review(Role.HEAD, "Head review"),
+            "revise": kinds.revision("Revise the request"),
+        },
+        can_view=can_view,
+        submit=lambda *, case, actor: services.document_request_submit(request=case, actor=actor),
+        submitted=lambda *, case, actor, status_before, resubmitted: services.document_request_event_record(
+            case=case, action="resubmitted" if resubmitted else "submitted", actor=actor, status_before=status_before
+        ),
+        record_event=services.document_request_event_record,
+        decision_events={decision: decision for decision in Decision.values},
+        inbox_columns=lambda case: (str(case.requester), case.title),
+        related=("requester", "department"),
+        parties=("requester",),
+        party_refusal="You cannot decide your own request.",
+    )
+)

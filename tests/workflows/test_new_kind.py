@@ -1,0 +1,104 @@
+"""A third kind of case, defined only in the tests (tests/docrequest): its flow module, one registration and its
+own domain code. The shared inbox, task page, decision service, task API, separation of duties and notifications
+handle it without a line of them knowing it."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from accounts.roles import Role
+from notifications.models import Notification, NotificationKind
+from tests.docrequest.models import DocumentRequest
+from tests.docrequest.services import document_request_create
+from tests.support.factories import UserFactory
+from workflows.selectors import inbox_tasks, open_task_for_case
+from workflows.services import case_submit, task_decide
+
+pytestmark = pytest.mark.django_db
+
+
+def api(user):
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def request_case(world):
+    return document_request_create(requester=world.student1, department=world.departments["ce"], title="Transcript")
+
+
+def test_a_new_kind_goes_through_the_shared_inbox_pages_api_and_decisions(world, request_case, client):
+    # submitted: the flow starts and the coordinators of its department are told
+    case = case_submit(case=request_case, actor=world.student1)
+    assert case.status == DocumentRequest.Status.COORDINATOR_REVIEW
+    task = open_task_for_case(case=case)
+    assert task in inbox_tasks(user=world.coordinator_ce)
+    assert task not in inbox_tasks(user=world.coordinator_math)
+    told = Notification.objects.filter(kind=NotificationKind.TASK_AVAILABLE, event=f"task:{task.pk}:available")
+    assert set(told.values_list("recipient__username", flat=True)) == {"coordinator_ce"}
+
+    # the task API lists it with its own case field; the inbox page shows it; its task page comes from its kind
+    listed = api(world.coordinator_ce).get("/api/v1/tasks/").json()["results"]
+    row = next(r for r in listed if r["id"] == task.pk)
+    assert row["case_type"] == "document_request"
+    assert row["document_request"] == {"id": case.pk, "title": "Transcript", "status": "coordinator_review"}
+    assert row["application"] is None and row["agreement"] is None
+    client.force_login(world.coordinator_ce)
+    assert f"Document request #{case.pk}" in client.get("/tasks/").content.decode()
+    assert client.get(f"/tasks/{task.pk}/").content.decode() == f"Document request task {task.pk}: coordinator_review"
+
+    # decided through the shared decision API: the kind answers the body
+    response = api(world.coordinator_ce).post(
+        f"/api/v1/tasks/{task.pk}/decision/", {"decision": "approve", "comment": "ok"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "head_review"
+
+    # sent back by the head, revised by the requester, approved again by both
+    head_task = open_task_for_case(case=case)
+    task_decide(user=world.head_ce, task_id=head_task.pk, decision="request_changes", comment="Which term?")
+    case.refresh_from_db()
+    assert case.status == DocumentRequest.Status.CHANGES_REQUESTED
+    case = case_submit(case=case, actor=world.student1)
+    assert case.status == DocumentRequest.Status.COORDINATOR_REVIEW
+    task_decide(user=world.coordinator_ce, task_id=open_task_for_case(case=case).pk, decision="approve")
+    task_decide(user=world.head_ce, task_id=open_task_for_case(case=case).pk, decision="approve")
+    case.refresh_from_db()
+    assert case.status == "approved"
+    assert list(case.events.values_list("action", "step")) == [
+        ("submitted", ""),
+        ("approve", "coordinator_review"),
+        ("request_changes", "head_review"),
+        ("resubmitted", ""),
+        ("approve", "coordinator_review"),
+        ("approve", "head_review"),
+    ]
+
+
+def test_separation_of_duties_holds_for_the_new_kind(world):
+    requester = UserFactory(
+        username="asks_and_reviews", roles=[Role.STAFF, Role.COORDINATOR], departments=[world.departments["ce"]]
+    )
+    case = case_submit(
+        case=document_request_create(requester=requester, department=world.departments["ce"], title="Letter"),
+        actor=requester,
+    )
+    task = open_task_for_case(case=case)
+    assert task not in inbox_tasks(user=requester)
+    response = api(requester).post(
+        f"/api/v1/tasks/{task.pk}/decision/", {"decision": "approve", "comment": ""}, format="json"
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"] == "You cannot decide your own request."
+
+
+def test_no_shared_module_knows_the_new_kind():
+    root = Path(settings.BASE_DIR)
+    shared = [*root.glob("workflows/**/*.py"), *root.glob("core/**/*.py"), *root.glob("notifications/**/*.py")]
+    assert shared
+    for path in shared:
+        text = path.read_text(encoding="utf-8")
+        assert "docrequest" not in text and "document_request" not in text, path

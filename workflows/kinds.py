@@ -1,0 +1,161 @@
+"""The registry of kinds of case. Each kind (a mobility application, an agreement, ...) registers itself from its
+flow module: which flow drives it, where its case hangs off the process, its steps (who acts on each, with which
+actions, in which scope), its parties (separation of duties) and the adapters the shared machinery calls — how to
+see a case, submit it, record a line of its timeline, what an approval binds, what follows a decision. The shared
+inbox, task pages, decision service, notifications of steps and task API ask the kind and never switch on its type.
+
+This module imports nothing of the flows or the domain apps: the flows import it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from workflows.models import Decision
+
+if TYPE_CHECKING:
+    from viewflow.workflow.flow import Flow
+    from viewflow.workflow.models import Task
+
+DECISIONS = frozenset(Decision.values)
+# Complete an applicant's or a drafter's "revise" step by submitting the case again.
+RESUBMIT = "resubmit"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One human step of a flow. `role` None: only the task's owner acts on it (e.g. the applicant's own
+    revision, assigned to them by the flow); such steps are not in anyone's inbox."""
+
+    role: str | None
+    department_scoped: bool
+    actions: frozenset[str]
+    label: Any
+    # The step an overdue task of this one is reported to (escalation), if any.
+    escalate_to: str | None = None
+
+    @property
+    def is_review(self) -> bool:
+        return self.actions == DECISIONS
+
+
+def review(role: str, label: Any, *, department_scoped: bool = True, escalate_to: str | None = None) -> Step:
+    """A step that approves, sends back or rejects."""
+    return Step(role, department_scoped, DECISIONS, label, escalate_to)
+
+
+def revision(label: Any, *, role: str | None = None, department_scoped: bool = True) -> Step:
+    """The step a sent-back case waits in until it is submitted again."""
+    return Step(role, department_scoped, frozenset({RESUBMIT}), label)
+
+
+def _noop(**kwargs: Any) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class CaseKind:
+    """A kind of case. The adapters take keyword arguments and run inside the caller's transaction."""
+
+    key: str
+    label: Any  # "Application", "Agreement": a column of the inbox
+    flow: type[Flow]
+    process_attr: str  # the reverse one-to-one from viewflow's Process to the kind's process model
+    case_attr: str  # the process model's link to the case
+    steps: dict[str, Step]
+    # Who may see a case of this kind: can_view(user, case).
+    can_view: Callable[[Any, Any], bool]
+    # The domain part of submitting a case: checks it and marks it submitted; (case, actor) -> the case.
+    # The shared submit service then starts the flow, or completes its revision step.
+    submit: Callable[..., Any]
+    # The timeline line of a submission, once the flow has taken the case: (case, actor, status_before,
+    # resubmitted) -> event.
+    submitted: Callable[..., Any]
+    # One line of the case's timeline: (case, action, actor, step, comment, status_before, data) -> event.
+    record_event: Callable[..., Any]
+    # The timeline action each decision records.
+    decision_events: dict[str, str]
+    # The case's title where notifications and lists name it (str(case) by default).
+    title: Callable[[Any], str] = str
+    # Who the case is about and what about, for the inbox: (case) -> (who, subject).
+    inbox_columns: Callable[[Any], tuple[str, str]] = lambda case: ("", str(case))
+    # select_related paths from the case, for lists of its tasks (the inbox).
+    related: tuple[str, ...] = ()
+    # Separation of duties: paths from the case to the users who are a party to it; none of them acts on a review
+    # step of the case, and `party_refusal` is what they are told.
+    parties: tuple[str, ...] = ()
+    party_refusal: Any = ""
+    # What the decision adds to its timeline line: (case, step, decision) -> data dict.
+    decision_data: Callable[..., dict[str, Any]] = lambda **kwargs: {}
+    # What an approval binds on the process before the flow moves on: (process, case, step) -> fields changed.
+    on_approve: Callable[..., list[str]] = lambda **kwargs: []
+    # What follows a decision once its timeline line is written: (case, step, decision, event) -> None.
+    after_decision: Callable[..., None] = _noop
+
+    def case_of(self, task: Task) -> Any:
+        return getattr(getattr(task.process, self.process_attr), self.case_attr)
+
+    @property
+    def review_steps(self) -> tuple[str, ...]:
+        return tuple(name for name, step in self.steps.items() if step.is_review)
+
+    def party_ids(self, case: Any) -> set[int]:
+        """The ids of the users who are a party to this case (see `parties`)."""
+        ids: set[int] = set()
+        for path in self.parties:
+            *hops, last = path.split("__")
+            obj = case
+            for hop in hops:
+                obj = getattr(obj, hop, None)
+            user_id = getattr(obj, f"{last}_id", None) if obj is not None else None
+            if user_id is not None:
+                ids.add(user_id)
+        return ids
+
+    def task_related(self) -> list[str]:
+        """select_related paths from a task to this kind's case and what lists show of it."""
+        case_path = f"process__{self.process_attr}__{self.case_attr}"
+        return [case_path] + [f"{case_path}__{path}" for path in self.related]
+
+
+_KINDS: dict[str, CaseKind] = {}
+_BY_FLOW: dict[type, CaseKind] = {}
+
+
+def register(kind: CaseKind) -> CaseKind:
+    """Add a kind of case (called once, by its flow module; registering the same key again replaces it)."""
+    _KINDS[kind.key] = kind
+    _BY_FLOW[kind.flow] = kind
+    return kind
+
+
+def case_kinds() -> Iterator[CaseKind]:
+    return iter(tuple(_KINDS.values()))
+
+
+def kind_by_key(key: str) -> CaseKind:
+    return _KINDS[key]
+
+
+def kind_of_case(case: Any) -> CaseKind | None:
+    """The kind whose process links to this case's model."""
+    for kind in _KINDS.values():
+        related = kind.flow.process_class._meta.get_field(kind.case_attr).related_model
+        if isinstance(case, related):
+            return kind
+    return None
+
+
+def kind_of_task(task: Task) -> CaseKind | None:
+    return _BY_FLOW.get(task.flow_task.flow_class)
+
+
+def step_of_task(task: Task) -> Step | None:
+    kind = kind_of_task(task)
+    return kind.steps.get(task.flow_task.name) if kind else None
+
+
+def case_of_task(task: Task) -> Any:
+    kind = kind_of_task(task)
+    return kind.case_of(task) if kind else None

@@ -1,0 +1,213 @@
+"""What the workflow tells whom about tasks: a task's arrival (with its due date), reminders before and after the
+due date, escalation one level up, the daily digest, and the administrators when nobody may decide a step. Who may
+act comes from workflows.selectors and permissions; the notifications app only delivers (the outbox)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from viewflow.workflow.models import Task
+
+from accounts.models import User
+from accounts.roles import Role
+from notifications.deadlines import step_due_at
+from notifications.messages import Context, user_name
+from notifications.models import Channel, Notification, NotificationKind, TaskDeadline
+from notifications.services import notify
+from workflows.kinds import CaseKind, case_kinds, kind_of_task
+from workflows.permissions import OPEN_TASK_STATUSES
+from workflows.selectors import inbox_tasks, step_deciders, task_deciders
+
+
+def enter_step(*, task: Task) -> None:
+    """A human step of any kind of case was created (its flow's onCreate handler, in the flow's transaction):
+    start its due date and tell whoever may act on it. Steps only their owner does (an applicant's revision)
+    are announced by the case's own messages instead."""
+    kind = kind_of_task(task)
+    step = kind.steps.get(task.flow_task.name) if kind else None
+    if step is None or step.role is None:
+        return
+    task_deadline_start(task=task)
+    task_available_notify(task=task)
+
+
+def _case_link(case: Any) -> str:
+    return case.get_absolute_url() if hasattr(case, "get_absolute_url") else ""
+
+
+def _task_context(*, task: Task, kind: CaseKind, case: Any, due_at: datetime | None = None, **extra: Any) -> Context:
+    step = kind.steps.get(task.flow_task.name)
+
+    def build() -> dict[str, Any]:
+        return {
+            "case": kind.title(case),
+            "step": step.label if step else task.flow_task.name,
+            "due": due_at,
+            **extra,
+        }
+
+    return build
+
+
+def task_deadline_start(*, task: Task) -> TaskDeadline | None:
+    """Give a review task that just arrived its due date (once; none for a step without a due time)."""
+    due_at = step_due_at(step=task.flow_task.name, arrived_at=task.created or timezone.now())
+    if due_at is None:
+        return None
+    deadline, _created = TaskDeadline.objects.get_or_create(task=task, defaults={"due_at": due_at})
+    return deadline
+
+
+def task_available_notify(*, task: Task) -> list[Notification]:
+    """A task arrived in the inbox of everyone who may act on it: tell each of them, with a link to it.
+    Called by the flow's step handler, inside the transaction that created the task."""
+    kind = kind_of_task(task)
+    if kind is None:
+        return []
+    deadline = TaskDeadline.objects.filter(task=task).first()
+    context = _task_context(task=task, kind=kind, case=kind.case_of(task), due_at=deadline.due_at if deadline else None)
+    deciders = task_deciders(task=task)
+    if not deciders and task.flow_task.name in kind.review_steps:
+        # Nobody may decide it (no holder of the role, or separation of duties excludes them all): tell the
+        # administrators instead of letting the case wait unseen. They also see it in /tasks/without-decider/.
+        return notify(
+            recipients=get_user_model().objects.filter(is_active=True, groups__name=Role.ADMIN).order_by("pk"),
+            kind=NotificationKind.TASK_WITHOUT_DECIDER,
+            event=f"task:{task.pk}:without-decider",
+            link=reverse("workflows:without_decider"),
+            context=context,
+        )
+    return notify(
+        recipients=deciders,
+        kind=NotificationKind.TASK_AVAILABLE,
+        event=f"task:{task.pk}:available",
+        link=reverse("workflows:task", kwargs={"task_id": task.pk}),
+        context=context,
+    )
+
+
+# --- reminders, escalation and the digest (Celery beat jobs) ----------------------------------------------------
+
+
+def _open_deadlines() -> QuerySet[TaskDeadline]:
+    return (
+        TaskDeadline.objects.filter(task__status__in=OPEN_TASK_STATUSES)
+        .select_related(*(f"task__{path}" for kind in case_kinds() for path in kind.task_related()))
+        .order_by("due_at", "task_id")
+    )
+
+
+def _remind(*, deadlines: Iterable[TaskDeadline], kind: str, suffix: str, escalate: bool = False) -> int:
+    """One notification per task of `deadlines` (each in its own transaction); the event key makes a second
+    run of the job add nothing. Returns how many tasks were looked at."""
+    count = 0
+    for deadline in deadlines:
+        task = deadline.task
+        case_kind = kind_of_task(task)
+        if case_kind is None:
+            continue
+        case = case_kind.case_of(task)
+        if escalate:
+            step = case_kind.steps.get(task.flow_task.name)
+            up = step.escalate_to if step else None
+            if up is None:
+                continue
+            # Not to a party of the case (an applicant who is also the head hears nothing of their own case).
+            recipients = step_deciders(
+                kind=case_kind, step=up, department_id=case.department_id, exclude_ids=case_kind.party_ids(case)
+            )
+            link = _case_link(case)
+        else:
+            recipients = task_deciders(task=task)
+            link = reverse("workflows:task", kwargs={"task_id": task.pk})
+        with transaction.atomic():
+            notify(
+                recipients=recipients,
+                kind=kind,
+                event=f"task:{task.pk}:{suffix}",
+                link=link,
+                context=_task_context(task=task, kind=case_kind, case=case, due_at=deadline.due_at),
+            )
+        count += 1
+    return count
+
+
+def task_due_soon_remind(*, now: datetime | None = None) -> int:
+    """Remind whoever may decide an open task that is due within the next day (once per task)."""
+    now = now or timezone.now()
+    deadlines = _open_deadlines().filter(due_at__gt=now, due_at__lte=now + timedelta(days=1))
+    return _remind(deadlines=deadlines, kind=NotificationKind.TASK_DUE_TOMORROW, suffix="due-soon")
+
+
+def task_overdue_remind(*, now: datetime | None = None) -> int:
+    """Tell whoever may decide an open task that it is past its due date (once per task)."""
+    now = now or timezone.now()
+    return _remind(
+        deadlines=_open_deadlines().filter(due_at__lte=now), kind=NotificationKind.TASK_OVERDUE, suffix="overdue"
+    )
+
+
+def task_escalate(*, now: datetime | None = None) -> int:
+    """Report tasks overdue by TASK_ESCALATE_AFTER_DAYS days to the next level up (once per task)."""
+    now = now or timezone.now()
+    deadlines = _open_deadlines().filter(due_at__lte=now - timedelta(days=settings.TASK_ESCALATE_AFTER_DAYS))
+    return _remind(deadlines=deadlines, kind=NotificationKind.TASK_ESCALATED, suffix="escalated", escalate=True)
+
+
+def digests_send(*, now: datetime | None = None) -> int:
+    """The daily digest: one email per opted-in user listing the tasks waiting in their inbox (none when
+    nothing waits). Once per user and day, however often the job runs."""
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    users = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            notification_preferences__kind=NotificationKind.DIGEST,
+            notification_preferences__channel=Channel.EMAIL,
+            notification_preferences__enabled=True,
+        )
+        .exclude(email="")
+        .order_by("pk")
+    )
+    sent = 0
+    for user in users:
+        tasks = list(inbox_tasks(user=user))
+        if not tasks:
+            continue
+
+        def context(tasks: list[Task] = tasks, user: User = user) -> dict[str, Any]:
+            rows = []
+            for task in tasks:
+                case_kind = kind_of_task(task)
+                step = case_kind.steps.get(task.flow_task.name) if case_kind else None
+                deadline = getattr(task, "deadline", None)  # a missing reverse one-to-one is an AttributeError
+                rows.append(
+                    {
+                        "case": case_kind.title(case_kind.case_of(task)) if case_kind else str(task),
+                        "step": step.label if step else task.flow_task.name,
+                        "due": deadline.due_at if deadline else None,
+                        "overdue": bool(deadline and deadline.due_at <= now),
+                    }
+                )
+            return {"tasks": rows, "count": len(rows), "user": user_name(user)}
+
+        with transaction.atomic():
+            notify(
+                recipients=[user],
+                kind=NotificationKind.DIGEST,
+                event=f"digest:{day.isoformat()}",
+                link=reverse("workflows:inbox"),
+                context=context,
+                channels=(Channel.EMAIL,),
+            )
+        sent += 1
+    return sent
