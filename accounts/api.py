@@ -19,6 +19,7 @@ from accounts.serializers import (
     TokenRequestSerializer,
 )
 from accounts.throttles import ScopedRateThrottle
+from core.serializers import FIELD_ERRORS_SCHEMA
 
 AUTH = ["auth"]
 TOO_MANY = OpenApiResponse(
@@ -51,8 +52,9 @@ class TokenObtainView(APIView):
         responses={
             200: TokenCreatedSerializer,
             400: OpenApiResponse(
-                {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
-                description="A missing field, or a wrong username or password (`non_field_errors`).",
+                FIELD_ERRORS_SCHEMA,
+                description="A missing field, or a wrong username or password (`non_field_errors`, code "
+                "`authorization`).",
             ),
             429: TOO_MANY,
         },

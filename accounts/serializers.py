@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from accounts.lockout import LoginLockedOut
 from accounts.models import ApiToken
+from core.serializers import ErrorCodeField
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -61,4 +62,4 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
 class AuthErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text=_("What went wrong, in the user's language."))
-    code = serializers.CharField(required=False, help_text=_("`locked_out` for a login lockout."))
+    code = ErrorCodeField(help_text=_("`locked_out` for a login lockout, `throttled` for too many requests."))

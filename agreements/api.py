@@ -1,33 +1,27 @@
-"""REST endpoints of the partner registry (/api/v1/partners/) and of agreements (/api/v1/agreements/...).
+"""REST endpoints of agreements (/api/v1/agreements/...); the partner registry's are partners.api.
 
 Each view parses its input, fetches through a selector (404 for what the caller may not see — students see
 no partners or agreements at all), calls one service and answers with the object as the caller now sees
 it. Services raise ValidationError (400), PermissionDenied (403) and core.errors.Conflict (409)."""
 
-from django.db.models import ProtectedError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from agreements import services
-from agreements.permissions import can_read_partners
 from agreements.selectors import (
     access_agreement,
     access_agreement_document,
-    access_partner,
     agreement_documents,
     agreement_events,
     agreement_list_visible,
     agreement_quota_rows,
     agreement_versions,
     draft_department,
-    partner_list,
 )
 from agreements.serializers import (
     AgreementCreateSerializer,
@@ -39,110 +33,32 @@ from agreements.serializers import (
     AgreementSerializer,
     AgreementVersionSerializer,
     AgreementWriteSerializer,
-    PartnerFilterSerializer,
-    PartnerSerializer,
-    PartnerWriteSerializer,
+    MarkSentSerializer,
     QuotaSerializer,
+    SignedCopySerializer,
 )
 from applications.api import FIELD_ERRORS
 from applications.serializers import ErrorSerializer
 from core.idempotency import idempotent
-from documents.downloads import document_response
+from documents.downloads import DOWNLOAD_RESPONSES, document_response
+from partners.permissions import can_read_partners
+from workflows import agreement as flow_steps
+from workflows.services import case_submit
 
-PARTNERS = ["partners"]
 AGREEMENTS = ["agreements"]
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such agreement, or not yours to see.")
-PARTNER_NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such partner; students see no partners.")
 FORBIDDEN = OpenApiResponse(ErrorSerializer, description="You may see this but not do this.")
-CONFLICT = OpenApiResponse(ErrorSerializer, description="The agreement is no longer in a state that allows this.")
+CONFLICT = OpenApiResponse(
+    ErrorSerializer,
+    description="The agreement is no longer in a state that allows this: `agreement_not_draft` (terms change "
+    "only in a draft), `agreement_already_submitted`, `agreement_not_in_force` (only an active or expiring one "
+    "is terminated), `not_waiting_for_revision`, `case_busy`.",
+)
 
 
 def _require_staff(user) -> None:
     if not can_read_partners(user):
         raise Http404(_("No such page."))
-
-
-# --- partners ----------------------------------------------------------------------------------
-
-
-def _partner_response(request, partner_id, status_code=status.HTTP_200_OK) -> Response:
-    partner = access_partner(user=request.user, partner_id=partner_id)
-    return Response(PartnerSerializer(partner, context={"request": request}).data, status=status_code)
-
-
-def _partner_children(fields: dict) -> tuple:
-    return fields.pop("units", None), fields.pop("contacts", None)
-
-
-class PartnerListView(GenericAPIView):
-    serializer_class = PartnerSerializer
-
-    @extend_schema(
-        tags=PARTNERS,
-        operation_id="partners_list",
-        summary="Partner institutions",
-        description="Every partner, by name; filter by part of the name, country, city or Erasmus code. Staff only.",
-        parameters=[PartnerFilterSerializer],
-        responses={200: PartnerSerializer(many=True), 404: PARTNER_NOT_FOUND},
-    )
-    def get(self, request):
-        filters = PartnerFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        page = self.paginate_queryset(partner_list(user=request.user, **filters.validated_data))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    @extend_schema(
-        tags=PARTNERS,
-        operation_id="partners_create",
-        summary="Add a partner institution",
-        description="Coordinators and administrators.",
-        request=PartnerWriteSerializer,
-        responses={201: PartnerSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: PARTNER_NOT_FOUND},
-    )
-    @idempotent
-    def post(self, request):
-        _require_staff(request.user)
-        serializer = PartnerWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
-        units, contacts = _partner_children(fields)
-        partner = services.partner_create(actor=request.user, units=units, contacts=contacts, **fields)
-        return _partner_response(request, partner.pk, status.HTTP_201_CREATED)
-
-
-class PartnerDetailView(GenericAPIView):
-    serializer_class = PartnerSerializer
-
-    @extend_schema(
-        tags=PARTNERS,
-        operation_id="partners_retrieve",
-        summary="One partner with its units and contacts",
-        responses={200: PartnerSerializer, 404: PARTNER_NOT_FOUND},
-    )
-    def get(self, request, partner_id: int):
-        return _partner_response(request, partner_id)
-
-    @extend_schema(
-        tags=PARTNERS,
-        operation_id="partners_partial_update",
-        summary="Change a partner",
-        description="Coordinators and administrators. `units` and `contacts`, when given, replace the current "
-        "ones; a unit an agreement names cannot be removed.",
-        request=PartnerWriteSerializer(partial=True),
-        responses={200: PartnerSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: PARTNER_NOT_FOUND},
-    )
-    @idempotent
-    def patch(self, request, partner_id: int):
-        partner = access_partner(user=request.user, partner_id=partner_id)
-        serializer = PartnerWriteSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
-        units, contacts = _partner_children(fields)
-        try:
-            services.partner_update(partner=partner, actor=request.user, units=units, contacts=contacts, **fields)
-        except ProtectedError:
-            raise DRFValidationError({"units": [_("A unit that an agreement names cannot be removed.")]})
-        return _partner_response(request, partner_id)
 
 
 # --- agreements --------------------------------------------------------------------------------
@@ -235,7 +151,7 @@ class AgreementSubmitView(GenericAPIView):
     @idempotent
     def post(self, request, agreement_id: int):
         agreement = access_agreement(user=request.user, agreement_id=agreement_id)
-        services.agreement_submit(agreement=agreement, actor=request.user)
+        case_submit(case=agreement, actor=request.user)
         return agreement_detail_response(request, agreement_id)
 
 
@@ -363,8 +279,7 @@ class AgreementDocumentFileView(GenericAPIView):
         description="Checks the agreement permission first. On local disk: the file as an attachment. With S3: "
         "a 302 redirect to a short-lived presigned URL. A rejected document is 403.",
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file."),
-            302: OpenApiResponse(description="S3: redirect to a short-lived presigned URL."),
+            **DOWNLOAD_RESPONSES,
             403: FORBIDDEN,
             404: NOT_FOUND,
         },
@@ -372,3 +287,67 @@ class AgreementDocumentFileView(GenericAPIView):
     def get(self, request, agreement_id: int, document_id: int):
         document = access_agreement_document(user=request.user, agreement_id=agreement_id, document_id=document_id)
         return document_response(document)
+
+
+# --- the agreement flow's coordinator steps (/api/v1/tasks/<id>/mark-sent/ and signed/) -------------------------
+
+TASKS = ["tasks"]
+TASK_FORBIDDEN = OpenApiResponse(ErrorSerializer, description="You may see this case but not act on this step.")
+TASK_NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such task, or its case is not yours to see.")
+TASK_CONFLICT = OpenApiResponse(
+    ErrorSerializer, description="Already done (`already_decided`) or someone else is acting on it (`case_busy`)."
+)
+
+
+class TaskMarkSentView(GenericAPIView):
+    serializer_class = MarkSentSerializer
+
+    @extend_schema(
+        tags=TASKS,
+        operation_id="tasks_mark_sent",
+        summary="Record that the approved agreement was sent to the partner",
+        description="The agreement's `send_to_partner` step, by a coordinator of its department. To send it back to "
+        "the draft instead, POST decision/ with `request_changes`. Returns the agreement.",
+        request=MarkSentSerializer,
+        responses={
+            200: AgreementDetailSerializer,
+            400: FIELD_ERRORS,
+            403: TASK_FORBIDDEN,
+            404: TASK_NOT_FOUND,
+            409: TASK_CONFLICT,
+        },
+    )
+    @idempotent
+    def post(self, request, task_id: int):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        agreement = flow_steps.agreement_mark_sent(user=request.user, task_id=task_id, **serializer.validated_data)
+        return agreement_detail_response(request, agreement.pk)
+
+
+class TaskSignedView(GenericAPIView):
+    serializer_class = SignedCopySerializer
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        tags=TASKS,
+        operation_id="tasks_signed",
+        summary="Upload the copy signed by both sides",
+        description="The agreement's `upload_signed` step, by a coordinator of its department: the signing dates "
+        "(not in the future) and the signed file. The agreement becomes active and its quotas are set. Returns "
+        "the agreement.",
+        request={"multipart/form-data": SignedCopySerializer},
+        responses={
+            200: AgreementDetailSerializer,
+            400: FIELD_ERRORS,
+            403: TASK_FORBIDDEN,
+            404: TASK_NOT_FOUND,
+            409: TASK_CONFLICT,
+        },
+    )
+    @idempotent
+    def post(self, request, task_id: int):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        agreement = flow_steps.agreement_record_signed(user=request.user, task_id=task_id, **serializer.validated_data)
+        return agreement_detail_response(request, agreement.pk)

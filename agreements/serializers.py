@@ -1,4 +1,5 @@
-"""API serializers for partners and agreements: their versions, quotas, documents and timeline.
+"""API serializers for agreements: their versions, quotas, documents and timeline (the partner registry's
+are partners.serializers).
 
 Input serializers only parse and type-check; agreements.terms.clean_terms and the services validate the
 terms and the registry's rules. Output serializers read objects the selectors fetched."""
@@ -17,9 +18,6 @@ from agreements.models import (
     AgreementVersion,
     Direction,
     MobilityCategory,
-    OrganisationalUnit,
-    PartnerContact,
-    PartnerInstitution,
 )
 from agreements.services import AGREEMENT_UPLOAD_KINDS
 from agreements.terms import CEFR_LEVELS, EQF_LEVELS
@@ -28,7 +26,9 @@ from applications.serializers import (
     DocumentSerializer,
     PersonSerializer,
 )
+from core.serializers import OptionalEmailField
 from documents.models import DocumentKind
+from partners.serializers import PartnerRefSerializer, UnitSerializer
 
 # --- closed sets (one schema component each) ---------------------------------------------------
 
@@ -77,71 +77,6 @@ class MobilityCategoryField(serializers.ChoiceField):
 class AgreementDocumentKindField(serializers.ChoiceField):
     def __init__(self, **kwargs):
         super().__init__(choices=[(k, DocumentKind(k).label) for k in AGREEMENT_UPLOAD_KINDS], **kwargs)
-
-
-# --- partners ----------------------------------------------------------------------------------
-
-
-class UnitSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = OrganisationalUnit
-        fields = ["id", "name"]
-        read_only_fields = fields
-
-
-class ContactSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = PartnerContact
-        fields = ["name", "role", "email", "phone"]
-
-
-class PartnerSerializer(serializers.ModelSerializer):
-    units = UnitSerializer(many=True, read_only=True)
-    contacts = ContactSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = PartnerInstitution
-        fields = [
-            "id",
-            "name",
-            "name_az",
-            "country",
-            "city",
-            "erasmus_code",
-            "schac_code",
-            "website",
-            "units",
-            "contacts",
-        ]
-        read_only_fields = fields
-
-
-class PartnerWriteSerializer(serializers.Serializer):
-    """A partner's fields; `units` (names) and `contacts`, when given, replace the current ones."""
-
-    name = serializers.CharField(max_length=255, help_text=_("The name in English."))
-    name_az = serializers.CharField(max_length=255, required=False, allow_blank=True)
-    country = serializers.CharField(max_length=2, help_text=_("ISO 3166-1 alpha-2 code, e.g. DE."))
-    city = serializers.CharField(max_length=120)
-    erasmus_code = serializers.CharField(
-        max_length=20, required=False, allow_blank=True, allow_null=True, help_text=_("E.g. “D  BERLIN01”.")
-    )
-    schac_code = serializers.CharField(
-        max_length=253, required=False, allow_blank=True, allow_null=True, help_text=_("E.g. “uni-example.edu”.")
-    )
-    website = serializers.URLField(required=False, allow_blank=True)
-    units = serializers.ListField(
-        child=serializers.CharField(max_length=255), required=False, help_text=_("Names of organisational units.")
-    )
-    contacts = ContactSerializer(many=True, required=False)
-
-
-class PartnerRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(read_only=True)
-    country = serializers.CharField(read_only=True)
-    city = serializers.CharField(read_only=True)
-    erasmus_code = serializers.CharField(read_only=True, allow_null=True)
 
 
 # --- terms -------------------------------------------------------------------------------------
@@ -206,7 +141,7 @@ class AgreementWriteSerializer(serializers.Serializer):
     our_signatory_position = serializers.CharField(max_length=200, required=False, allow_blank=True)
     partner_signatory_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     partner_signatory_position = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    partner_signatory_email = serializers.EmailField(required=False, allow_blank=True)
+    partner_signatory_email = OptionalEmailField(required=False, allow_blank=True, max_length=254)
 
     def to_internal_value(self, data):
         values = super().to_internal_value(data)
@@ -248,13 +183,6 @@ class AgreementFilterSerializer(serializers.Serializer):
             "department_id": data.get("department"),
             "expiring_within_days": data.get("expiring_within_days"),
         }
-
-
-class PartnerFilterSerializer(serializers.Serializer):
-    search = serializers.CharField(required=False, help_text=_("Part of the name (English or Azerbaijani)."))
-    country = serializers.CharField(required=False, max_length=2)
-    city = serializers.CharField(required=False)
-    erasmus_code = serializers.CharField(required=False)
 
 
 # --- agreements --------------------------------------------------------------------------------
@@ -324,6 +252,7 @@ class AgreementDetailSerializer(AgreementSerializer):
     """One agreement with its current terms, general information, quotas and documents."""
 
     partner_unit = UnitSerializer(read_only=True, allow_null=True)
+    partner_signatory_email = OptionalEmailField(read_only=True)
     text = serializers.SerializerMethodField()
     conditions = serializers.SerializerMethodField()
     created_by = PersonSerializer(read_only=True)
@@ -438,3 +367,24 @@ class AgreementEventSerializer(serializers.ModelSerializer):
 class AgreementDocumentUploadSerializer(serializers.Serializer):
     kind = AgreementDocumentKindField()
     file = serializers.FileField(help_text=_("A PDF, JPEG or PNG file; its content must match its extension."))
+
+
+class MarkSentSerializer(serializers.Serializer):
+    comment = serializers.CharField(allow_blank=True, default="", help_text=_("E.g. how and to whom it was sent."))
+
+
+class SignedCopySerializer(serializers.Serializer):
+    our_signed_on = serializers.DateField(help_text=_("The date we signed."))
+    partner_signed_on = serializers.DateField(help_text=_("The date the partner signed."))
+    file = serializers.FileField(help_text=_("The copy signed by both sides: a PDF, JPEG or PNG file."))
+    comment = serializers.CharField(allow_blank=True, default="")
+
+
+class TaskAgreementSerializer(serializers.Serializer):
+    """The agreement a task is about, as the inbox shows it."""
+
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    status = AgreementStatusField(read_only=True)
+    partner = PartnerRefSerializer(read_only=True)
+    department = DepartmentRefSerializer(read_only=True)

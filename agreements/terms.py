@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from agreements.models import AgreementType, Direction, MobilityCategory
+from core.errors import ErrorCode
 
 CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
 EQF_LEVELS = (5, 6, 7, 8)
@@ -113,16 +114,16 @@ def _clean_condition(raw: Any, index: int) -> tuple[dict, list[str]]:
 
 def clean_terms(raw: dict[str, Any]) -> dict[str, Any]:
     """Validate terms and return them in canonical form; ValidationError keyed by field."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
 
-    def add(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
+    def add(field: str, message: str, code: ErrorCode = ErrorCode.TERMS_INVALID) -> None:
+        errors.setdefault(field, []).append(ValidationError(message, code=code))
 
     title = str(raw.get("title") or "").strip()
     if not title:
-        add("title", _("Give the agreement a title."))
+        add("title", _("Give the agreement a title."), ErrorCode.REQUIRED)
     if raw.get("type") not in AgreementType.values:
-        add("type", _("Choose the type of agreement."))
+        add("type", _("Choose the type of agreement."), ErrorCode.INVALID_CHOICE)
     start, end = raw.get("start_date"), raw.get("end_date")
     for field, value in (("start_date", start), ("end_date", end)):
         if isinstance(value, str):
@@ -131,13 +132,13 @@ def clean_terms(raw: dict[str, Any]) -> dict[str, Any]:
             except ValueError:
                 value = None
         if not isinstance(value, date):
-            add(field, _("Give a date."))
+            add(field, _("Give a date."), ErrorCode.INVALID_DATE)
         elif field == "start_date":
             start = value
         else:
             end = value
     if isinstance(start, date) and isinstance(end, date) and end <= start:
-        add("end_date", _("The agreement must end after it starts."))
+        add("end_date", _("The agreement must end after it starts."), ErrorCode.PERIOD_ORDER)
     conditions = raw.get("conditions") or []
     cleaned_conditions = []
     if not isinstance(conditions, list):

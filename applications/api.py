@@ -4,7 +4,6 @@ Each view parses its input, fetches through a selector (404 for a case the calle
 calls one service and answers with the case as the caller now sees it. Services raise
 ValidationError (400), PermissionDenied (403) and core.errors.Conflict (409); core.api maps them."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
@@ -32,15 +31,18 @@ from applications.serializers import (
     ErrorSerializer,
 )
 from core.idempotency import idempotent
-from documents.downloads import document_response
+from core.serializers import FIELD_ERRORS
+from documents.downloads import DOWNLOAD_RESPONSES, document_response
+from workflows.services import case_submit
 
-FIELD_ERRORS = OpenApiResponse(
-    {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
-    description="Field errors: {field: [messages]}; `non_field_errors` for the request as a whole.",
-)
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such application, or not yours to see.")
 FORBIDDEN = OpenApiResponse(ErrorSerializer, description="You may see this application but not do this.")
-CONFLICT = OpenApiResponse(ErrorSerializer, description="The application is no longer in a state that allows this.")
+CONFLICT = OpenApiResponse(
+    ErrorSerializer,
+    description="The application is no longer in a state that allows this: `application_not_editable` (under "
+    "review), `application_already_submitted`, `not_waiting_for_revision` (a resubmission nobody asked for), "
+    "`case_busy` (someone else is acting on it).",
+)
 
 APPLICATIONS = ["applications"]
 
@@ -172,8 +174,7 @@ class ApplicationDocumentFileView(GenericAPIView):
         description="Checks the case permission first. On local disk: the file as an attachment. With S3: a "
         "302 redirect to a presigned URL valid for AWS_QUERYSTRING_EXPIRE seconds. A rejected document is 403.",
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file."),
-            302: OpenApiResponse(description="S3: redirect to a short-lived presigned URL."),
+            **DOWNLOAD_RESPONSES,
             403: FORBIDDEN,
             404: NOT_FOUND,
         },
@@ -196,7 +197,7 @@ class ApplicationSubmitView(GenericAPIView):
     @idempotent
     def post(self, request, application_id: int):
         application = access_application(user=request.user, application_id=application_id)
-        services.application_submit(application=application, actor=request.user)
+        case_submit(case=application, actor=request.user)
         return _application_response(request, application_id)
 
 

@@ -20,17 +20,11 @@ from applications.models import (
 )
 from applications.selectors import application_documents
 from applications.services import EDITABLE_FIELDS
+from core.serializers import (
+    ErrorSerializer,  # noqa: F401 (the API modules import it from here)
+    OptionalURLField,
+)
 from documents.models import APPLICATION_UPLOAD_KINDS, Document, DocumentKind, DocumentStatus
-
-# --- errors (documented in the schema; produced by core.api.exception_handler) -----------------
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text=_("What went wrong, in the user's language."))
-    code = serializers.CharField(
-        required=False, help_text=_("A machine-readable code, e.g. already_decided, case_busy, no_place_left, stale.")
-    )
-
 
 # --- closed sets shared by several fields --------------------------------------------------------
 # Each is one named component in the schema, so clients get one enum per set whatever the field.
@@ -122,7 +116,7 @@ class CallPartnerSerializer(serializers.ModelSerializer):
     country = serializers.CharField(source="partner.country", read_only=True)
     city = serializers.CharField(source="partner.city", read_only=True)
     erasmus_code = serializers.CharField(source="partner.erasmus_code", read_only=True, allow_null=True)
-    website = serializers.URLField(source="partner.website", read_only=True)
+    website = OptionalURLField(source="partner.website", read_only=True)
     places_left = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -311,3 +305,14 @@ class CaseEventSerializer(serializers.ModelSerializer):
         model = CaseEvent
         fields = ["id", "created_at", "actor", "step", "action", "comment", "status_before", "status_after", "data"]
         read_only_fields = fields
+
+
+class TaskApplicationSerializer(serializers.Serializer):
+    """The case a task is about, as the inbox shows it."""
+
+    id = serializers.IntegerField(read_only=True)
+    status = ApplicationStatusField(read_only=True)
+    applicant = PersonSerializer(read_only=True)
+    department = DepartmentRefSerializer(read_only=True)
+    call = CallRefSerializer(read_only=True)
+    submitted_at = serializers.DateTimeField(read_only=True, allow_null=True)

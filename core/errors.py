@@ -1,34 +1,217 @@
-"""Errors services raise that are neither bad input (ValidationError) nor access (Http404 / PermissionDenied)."""
+"""The error family: `ErrorCode`, every machine-readable code the API answers with, and the conflicts services
+raise when a valid request meets a case that has moved on (HTTP 409), one class per situation.
 
+Bad input is Django's `ValidationError` with a `code` from `ErrorCode` on each message; access is `Http404` /
+`PermissionDenied`. core.api turns all of them into the API's bodies and the schema documents the codes."""
+
+from enum import StrEnum
+
+from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
+class ErrorCode(StrEnum):
+    """Every `code` an API error body carries (`{"detail", "code"}`, or per field under `codes`)."""
+
+    # --- the request as a whole (DRF's own codes, core.api adds them to every answer) ---------
+    NOT_AUTHENTICATED = "not_authenticated"
+    AUTHENTICATION_FAILED = "authentication_failed"
+    PERMISSION_DENIED = "permission_denied"
+    NOT_FOUND = "not_found"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    NOT_ACCEPTABLE = "not_acceptable"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    PARSE_ERROR = "parse_error"
+    THROTTLED = "throttled"
+    TOO_MANY_WRONG_TOKENS = "too_many_wrong_tokens"
+    LOCKED_OUT = "locked_out"
+    SERVICE_UNAVAILABLE = "service_unavailable"
+    INVALID_IDEMPOTENCY_KEY = "invalid_idempotency_key"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    ERROR = "error"
+
+    # --- a field's value (DRF's and Django's field codes) --------------------------------------
+    INVALID = "invalid"
+    REQUIRED = "required"
+    NULL = "null"
+    BLANK = "blank"
+    EMPTY = "empty"
+    MAX_LENGTH = "max_length"
+    MIN_LENGTH = "min_length"
+    MAX_VALUE = "max_value"
+    MIN_VALUE = "min_value"
+    MAX_DIGITS = "max_digits"
+    MAX_DECIMAL_PLACES = "max_decimal_places"
+    MAX_WHOLE_DIGITS = "max_whole_digits"
+    MAX_STRING_LENGTH = "max_string_length"
+    INVALID_CHOICE = "invalid_choice"
+    INVALID_DATE = "invalid_date"
+    DATE = "date"
+    DATETIME = "datetime"
+    MAKE_AWARE = "make_aware"
+    OVERFLOW = "overflow"
+    NOT_A_LIST = "not_a_list"
+    NOT_A_DICT = "not_a_dict"
+    INCORRECT_TYPE = "incorrect_type"
+    INCORRECT_MATCH = "incorrect_match"
+    NO_MATCH = "no_match"
+    DOES_NOT_EXIST = "does_not_exist"
+    NO_NAME = "no_name"
+    INVALID_IMAGE = "invalid_image"
+    INVALID_UNICODE = "invalid_unicode"
+    NULL_CHARACTERS_NOT_ALLOWED = "null_characters_not_allowed"
+    SURROGATE_CHARACTERS_NOT_ALLOWED = "surrogate_characters_not_allowed"
+    UNIQUE = "unique"
+    UNIQUE_FOR_DATE = "unique_for_date"
+    AUTHORIZATION = "authorization"
+
+    # --- the office's rules (400) --------------------------------------------------------------
+    FIELD_NOT_SETTABLE = "field_not_settable"
+    FIELD_NOT_EDITABLE = "field_not_editable"
+    CALL_WRONG_AUDIENCE = "call_wrong_audience"
+    CALL_CLOSED = "call_closed"
+    CHOICE_COUNT = "choice_count"
+    CHOICE_REPEATED = "choice_repeated"
+    CHOICE_NOT_OFFERED = "choice_not_offered"
+    DUPLICATE_APPLICATION = "duplicate_application"
+    PERIOD_ORDER = "period_order"
+    NOT_ELIGIBLE = "not_eligible"
+    DOCUMENT_MISSING = "document_missing"
+    DOCUMENT_REJECTED = "document_rejected"
+    DOCUMENT_KIND = "document_kind"
+    FILE_MISSING = "file_missing"
+    FILE_EMPTY = "file_empty"
+    FILE_TOO_LARGE = "file_too_large"
+    FILE_TYPE = "file_type"
+    FILE_DAMAGED = "file_damaged"
+    FILE_ACTIVE_CONTENT = "file_active_content"
+    TERMS_INVALID = "terms_invalid"
+    NO_CONDITIONS = "no_conditions"
+    DUPLICATE_NUMBER = "duplicate_number"
+    UNIT_NOT_OF_PARTNER = "unit_not_of_partner"
+    UNIT_IN_USE = "unit_in_use"
+    DEPARTMENT_REQUIRED = "department_required"
+    NO_DEPARTMENT = "no_department"
+    REASON_REQUIRED = "reason_required"
+    COMMENT_REQUIRED = "comment_required"
+    SIGNING_DATE = "signing_date"
+
+    # --- conflicts (409): one per Conflict class below ------------------------------------------
+    CONFLICT = "conflict"
+    STALE = "stale"
+    ALREADY_DECIDED = "already_decided"
+    CASE_BUSY = "case_busy"
+    NO_PLACE_LEFT = "no_place_left"
+    APPLICATION_NOT_EDITABLE = "application_not_editable"
+    APPLICATION_ALREADY_SUBMITTED = "application_already_submitted"
+    AGREEMENT_NOT_DRAFT = "agreement_not_draft"
+    AGREEMENT_ALREADY_SUBMITTED = "agreement_already_submitted"
+    AGREEMENT_NOT_IN_FORCE = "agreement_not_in_force"
+    NOT_WAITING_FOR_REVISION = "not_waiting_for_revision"
+
+
 class Conflict(Exception):
-    """The request was valid but the case moved under it (HTTP 409)."""
+    """The request was valid but the case moved under it (HTTP 409). Raise a subclass: one per situation, so
+    that a client can tell them apart by `code`."""
 
     default_message = _("This case changed while you were working on it. Reload and try again.")
-    code = "conflict"
+    code: ErrorCode = ErrorCode.CONFLICT
 
-    def __init__(self, message=None):
+    def __init__(self, message: str | Promise | None = None) -> None:
         self.message = message or self.default_message
         super().__init__(str(self.message))
 
 
 class TaskAlreadyDecided(Conflict):
     default_message = _("This task has already been decided.")
-    code = "already_decided"
+    code = ErrorCode.ALREADY_DECIDED
 
 
 class CaseBusy(Conflict):
     default_message = _("Someone else is acting on this case right now. Try again in a moment.")
-    code = "case_busy"
+    code = ErrorCode.CASE_BUSY
 
 
 class NoPlaceLeft(Conflict):
     default_message = _("No place is left at any of the applicant's chosen partners.")
-    code = "no_place_left"
+    code = ErrorCode.NO_PLACE_LEFT
 
 
 class StaleState(Conflict):
-    default_message = _("This application is no longer in a state that allows this. Reload the page.")
-    code = "stale"
+    """Deprecated: the catch-all of before the classes below, kept until every raise names its situation.
+    Its subclasses answer their own code; a bare StaleState still answers `stale`."""
+
+    default_message = _("This case is no longer in a state that allows this. Reload the page.")
+    code = ErrorCode.STALE
+
+
+# The situations subclass StaleState so that code catching it keeps working while the raises move over.
+
+
+class ApplicationNotEditable(StaleState):
+    """A change (fields, choices, documents) to an application that is neither a draft nor sent back."""
+
+    default_message = _("This application is under review and cannot be changed.")
+    code = ErrorCode.APPLICATION_NOT_EDITABLE
+
+
+class ApplicationAlreadySubmitted(StaleState):
+    default_message = _("This application has already been submitted.")
+    code = ErrorCode.APPLICATION_ALREADY_SUBMITTED
+
+
+class AgreementNotDraft(StaleState):
+    """Changed terms for an agreement that is no longer a draft (its terms are under review or in force)."""
+
+    default_message = _("The terms can be changed only while the agreement is a draft.")
+    code = ErrorCode.AGREEMENT_NOT_DRAFT
+
+
+class AgreementAlreadySubmitted(StaleState):
+    default_message = _("This agreement has already been submitted.")
+    code = ErrorCode.AGREEMENT_ALREADY_SUBMITTED
+
+
+class AgreementNotInForce(StaleState):
+    """A termination of an agreement that is not active or expiring."""
+
+    default_message = _("Only an active or expiring agreement can be terminated.")
+    code = ErrorCode.AGREEMENT_NOT_IN_FORCE
+
+
+class NotWaitingForRevision(StaleState):
+    """A resubmission of a case (application or agreement) whose revise step is not open: nobody sent it back."""
+
+    default_message = _("This case is not waiting for a revision.")
+    code = ErrorCode.NOT_WAITING_FOR_REVISION
+
+
+# Every code a Conflict can answer, for the schema's 409 bodies.
+CONFLICT_CODES = [
+    ErrorCode.CONFLICT,
+    ErrorCode.STALE,
+    ErrorCode.ALREADY_DECIDED,
+    ErrorCode.CASE_BUSY,
+    ErrorCode.NO_PLACE_LEFT,
+    ErrorCode.APPLICATION_NOT_EDITABLE,
+    ErrorCode.APPLICATION_ALREADY_SUBMITTED,
+    ErrorCode.AGREEMENT_NOT_DRAFT,
+    ErrorCode.AGREEMENT_ALREADY_SUBMITTED,
+    ErrorCode.AGREEMENT_NOT_IN_FORCE,
+    ErrorCode.NOT_WAITING_FOR_REVISION,
+]
+
+
+def field_error(field: str, message, code: ErrorCode) -> ValidationError:
+    """A ValidationError for one field (NON_FIELD_ERRORS for the request as a whole) carrying its code."""
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def error_code(code: object) -> ErrorCode:
+    """The ErrorCode for a code DRF or Django attached to an error; `invalid` for none or one we do not list,
+    so that an answer never carries a code the schema does not promise."""
+    try:
+        return ErrorCode(str(code))
+    except ValueError:
+        return ErrorCode.INVALID

@@ -9,8 +9,23 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponseBase, HttpResponseRedirect
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
 
 from documents.models import Document, DocumentStatus
+from documents.validation import ALL_TYPES
+
+# The schema's answers of a download endpoint besides its errors: the file, served as the type its bytes were
+# found to be at upload (one of the types an upload may be; decision letters are PDF), or the S3 redirect.
+DOWNLOAD_RESPONSES = {
+    **{
+        (200, file_type.content_type): OpenApiResponse(
+            OpenApiTypes.BINARY, description="The file, as the type its content is."
+        )
+        for file_type in ALL_TYPES
+    },
+    302: OpenApiResponse(description="S3: redirect to a short-lived presigned URL."),
+}
 
 
 def content_disposition(filename: str) -> str:

@@ -14,13 +14,16 @@ from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import Storage
 from django.db import models, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.effects import on_commit_delay
+from core.errors import ErrorCode, field_error
 from documents.models import (
     SCAN_GENERATED,
     SCAN_INFECTED_PREFIX,
@@ -42,7 +45,9 @@ logger = logging.getLogger(__name__)
 # Kinds only Körpü writes; no upload may claim one.
 GENERATED_KINDS = (DocumentKind.DECISION_LETTER,)
 
-_stored_names: contextvars.ContextVar[list | None] = contextvars.ContextVar("documents_stored_names", default=None)
+_stored_names: contextvars.ContextVar[list[tuple[Storage, str]] | None] = contextvars.ContextVar(
+    "documents_stored_names", default=None
+)
 
 
 @contextmanager
@@ -53,7 +58,7 @@ def atomic_storing() -> Iterator[None]:
     services in such a block (they open one themselves) rather than inside a bare `atomic()` whose later
     rollback nothing here could see."""
     outer = _stored_names.get()
-    stored: list = []
+    stored: list[tuple[Storage, str]] = []
     token = _stored_names.set(stored)
     try:
         with transaction.atomic():
@@ -67,7 +72,7 @@ def atomic_storing() -> Iterator[None]:
         outer.extend(stored)
 
 
-def _delete_stored(stored: Iterable[tuple]) -> None:
+def _delete_stored(stored: Iterable[tuple[Storage, str]]) -> None:
     for storage, name in stored:
         try:
             storage.delete(name)
@@ -75,7 +80,7 @@ def _delete_stored(stored: Iterable[tuple]) -> None:
             logger.exception("Could not delete stored object %s after a failed transaction", name)
 
 
-def _remember_stored(storage, name: str) -> None:
+def _remember_stored(storage: Storage, name: str) -> None:
     stored = _stored_names.get()
     if stored is None:  # pragma: no cover - every caller is inside atomic_storing()
         raise RuntimeError("Store documents inside documents.services.atomic_storing().")
@@ -89,7 +94,7 @@ def _lock_case(case: models.Model) -> ContentType:
     return ContentType.objects.get_for_model(case)
 
 
-def case_documents(case: models.Model):
+def case_documents(case: models.Model) -> QuerySet[Document]:
     return Document.objects.filter(case_type=ContentType.objects.get_for_model(case), case_id=case.pk)
 
 
@@ -97,8 +102,8 @@ def document_store(
     *,
     case: models.Model,
     kind: str,
-    file,
-    actor,
+    file: File[bytes] | None,
+    actor: User,
     allowed_kinds: Iterable[str] | None = None,
     max_size: int | None = None,
 ) -> Document:
@@ -112,9 +117,9 @@ def document_store(
         else [k for k in DocumentKind.values if k not in GENERATED_KINDS]
     )
     if kind not in DocumentKind.values or kind not in allowed:
-        raise ValidationError({"kind": _("Choose a valid document kind.")})
+        raise field_error("kind", _("Choose a valid document kind."), ErrorCode.DOCUMENT_KIND)
     if file is None:
-        raise ValidationError({"file": _("Choose a file to upload.")})
+        raise field_error("file", _("Choose a file to upload."), ErrorCode.FILE_MISSING)
     inspected = inspect_file(
         file,
         name=getattr(file, "name", "") or "",
@@ -175,7 +180,7 @@ def document_store_generated(*, case: models.Model, kind: str, content: bytes, n
     return document, True
 
 
-def _save_with_file(document: Document, file) -> None:
+def _save_with_file(document: Document, file: File[bytes]) -> None:
     # The key comes from document_storage_key(); the name given here is ignored.
     document.file.save("upload", file, save=False)
     _remember_stored(document.file.storage, str(document.file.name))

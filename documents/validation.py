@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from core.errors import ErrorCode, field_error
 from documents import active_content
 from documents.active_content import Finding
 from documents.models import DocumentKind
@@ -116,8 +117,8 @@ class InspectedFile:
         return self.file_type.content_type
 
 
-def _error(message: str) -> ValidationError:
-    return ValidationError({"file": [message]})
+def _error(message: str, code: ErrorCode) -> ValidationError:
+    return field_error("file", message, code)
 
 
 def sniff(head: bytes) -> FileType | str | None:
@@ -153,7 +154,10 @@ def _zip_type(file) -> FileType | None:
         with zipfile.ZipFile(file) as archive:
             entries = archive.infolist()
             if len(entries) > max_entries:
-                raise _error(_("The document holds too many parts (%(count)s).") % {"count": len(entries)})
+                raise _error(
+                    _("The document holds too many parts (%(count)s).") % {"count": len(entries)},
+                    ErrorCode.FILE_TOO_LARGE,
+                )
             total = sum(e.file_size for e in entries)
             packed = sum(e.compress_size for e in entries)
             bomb = total > max_total or any(
@@ -162,7 +166,8 @@ def _zip_type(file) -> FileType | None:
             if bomb or (total > 1024 * 1024 and total > max_ratio * max(packed, 1)):
                 raise _error(
                     _("The document would unpack to %(size)s, far more than a real one; it is refused.")
-                    % {"size": filesizeformat(total)}
+                    % {"size": filesizeformat(total)},
+                    ErrorCode.FILE_TOO_LARGE,
                 )
             names = {e.filename for e in entries}
             if "[Content_Types].xml" in names and any(n.startswith("word/") for n in names):
@@ -171,7 +176,7 @@ def _zip_type(file) -> FileType | None:
             if mimetype is not None and mimetype.file_size <= 100 and archive.read(mimetype).strip() == ODT_MIMETYPE:
                 return ODT
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, RuntimeError):
-        raise _error(_("The document is damaged and cannot be read."))
+        raise _error(_("The document is damaged and cannot be read."), ErrorCode.FILE_DAMAGED)
     finally:
         file.seek(0)
     return None
@@ -198,7 +203,9 @@ def inspect_file(file, *, name: str, allowed: tuple[FileType, ...], max_size: in
             break
         size += len(chunk)
         if size > max_size:
-            raise _error(_("The file is larger than %(limit)s.") % {"limit": filesizeformat(max_size)})
+            raise _error(
+                _("The file is larger than %(limit)s.") % {"limit": filesizeformat(max_size)}, ErrorCode.FILE_TOO_LARGE
+            )
         digest.update(chunk)
         if len(head) < HEAD_SIZE:
             head += chunk[: HEAD_SIZE - len(head)]
@@ -210,7 +217,7 @@ def inspect_file(file, *, name: str, allowed: tuple[FileType, ...], max_size: in
     file.seek(0)
 
     if size == 0:
-        raise _error(_("The file is empty."))
+        raise _error(_("The file is empty."), ErrorCode.FILE_EMPTY)
     file_type: FileType | str | None = announced
     if announced == "zip":
         # An archive is opened only where an archive type is allowed; elsewhere it is simply the wrong type.
@@ -218,29 +225,35 @@ def inspect_file(file, *, name: str, allowed: tuple[FileType, ...], max_size: in
     if not isinstance(file_type, FileType):
         raise _error(
             _("Upload a %(types)s file. This file’s content is not one (the content is checked, not the name).")
-            % {"types": allowed_labels}
+            % {"types": allowed_labels},
+            ErrorCode.FILE_TYPE,
         )
     if file_type not in allowed:
         raise _error(
             _("A %(type)s file is not accepted for this kind of document; upload a %(types)s file.")
-            % {"type": file_type.label, "types": allowed_labels}
+            % {"type": file_type.label, "types": allowed_labels},
+            ErrorCode.FILE_TYPE,
         )
     if extension not in file_type.extensions:
         raise _error(
             _("The file's content (%(type)s) does not match its extension “%(ext)s”; name it %(expected)s.")
-            % {"type": file_type.label, "ext": extension or "—", "expected": file_type.extensions[0]}
+            % {"type": file_type.label, "ext": extension or "—", "expected": file_type.extensions[0]},
+            ErrorCode.FILE_TYPE,
         )
     if file_type is PDF and checks.pdf_markup:
         raise _error(
             _("The file contains web page code (HTML or script) and is refused. Upload a plain %(type)s.")
-            % {"type": file_type.label}
+            % {"type": file_type.label},
+            ErrorCode.FILE_ACTIVE_CONTENT,
         )
     if checks.image is not None and checks.image.found:
-        raise _error(_finding_message(checks.image.found))
+        raise _error(_finding_message(checks.image.found), ErrorCode.FILE_ACTIVE_CONTENT)
     if not _structure_ok(file_type, head, tail):
-        raise _error(_("The %(type)s file is damaged or incomplete.") % {"type": file_type.label})
+        raise _error(
+            _("The %(type)s file is damaged or incomplete.") % {"type": file_type.label}, ErrorCode.FILE_DAMAGED
+        )
     if finding := _active_content(file, file_type, checks):
-        raise _error(_finding_message(finding))
+        raise _error(_finding_message(finding), ErrorCode.FILE_ACTIVE_CONTENT)
     return InspectedFile(file_type=file_type, size=size, sha256=digest.hexdigest(), display_name=shown)
 
 

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     "core",
     "accounts",
+    "partners",
     "agreements",
     "applications",
     "documents",
@@ -171,6 +172,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+    # OPTIONS describes what each endpoint takes, and does not fail on one that takes nothing (submit/).
+    "DEFAULT_METADATA_CLASS": "core.metadata.Metadata",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Körpü API",

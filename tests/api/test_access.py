@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from applications.models import Application, CaseEvent
 from documents.models import Document
-from tests.api.conftest import (
+from tests.support.api import (
     APPLICATIONS_URL,
     CALLS_URL,
     TASKS_URL,
@@ -17,9 +17,9 @@ from tests.api.conftest import (
     api_submit,
     application_url,
     decision_url,
-    open_task_id,
-    pdf_file,
 )
+from tests.support.drivers import open_task_id
+from tests.support.files import pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,10 @@ def test_wrong_credentials_get_a_clear_400(world, username, password):
     body = response.json()
     assert "token" not in body
     if password:
-        assert body == {"non_field_errors": ["Unable to log in with this username and password."]}
+        assert body == {
+            "non_field_errors": ["Unable to log in with this username and password."],
+            "codes": {"non_field_errors": ["authorization"]},
+        }
     else:
         assert "password" in body
 
@@ -106,7 +109,7 @@ def test_another_student_gets_404_for_everything_about_my_application(world, cli
         assert other.get(application_url(target, f"documents/{document_id}/file/")).status_code == 404
         assert other.patch(application_url(target), {"motivation": "mine now"}, format="json").status_code == 404
         upload = other.post(
-            application_url(target, "documents/"), {"kind": "transcript", "file": pdf_file()}, format="multipart"
+            application_url(target, "documents/"), {"kind": "transcript", "file": pdf_upload()}, format="multipart"
         )
         assert upload.status_code == 404
         assert other.post(application_url(target, "submit/")).status_code == 404
@@ -195,10 +198,10 @@ def test_patch_after_submission_is_409(world, clients):
     response = clients.student1.patch(application_url(app_id), {"motivation": "late edit"}, format="json")
 
     assert response.status_code == 409
-    assert response.json()["code"] == "stale"
+    assert response.json()["code"] == "application_not_editable"
     assert clients.student1.get(application_url(app_id)).json()["motivation"] != "late edit"
     upload = clients.student1.post(
-        application_url(app_id, "documents/"), {"kind": "transcript", "file": pdf_file()}, format="multipart"
+        application_url(app_id, "documents/"), {"kind": "transcript", "file": pdf_upload()}, format="multipart"
     )
     assert upload.status_code == 409
     assert clients.student1.post(application_url(app_id, "submit/")).status_code == 409

@@ -4,7 +4,7 @@ send-back and rejection path, and resubmission after changes."""
 import pytest
 
 from applications.models import CallPlace
-from tests.api.conftest import (
+from tests.support.api import (
     APPLICATIONS_URL,
     CALLS_URL,
     TASKS_URL,
@@ -13,13 +13,13 @@ from tests.api.conftest import (
     api_submit,
     application_url,
     decision_url,
-    pdf_file,
     token_client,
 )
+from tests.support.drivers import APPROVERS
+from tests.support.files import pdf_upload
 
 pytestmark = pytest.mark.django_db
 
-APPROVERS = ["coordinator_ce", "head_ce", "prorector"]
 STEPS = ["coordinator_review", "head_review", "prorector_review"]
 
 
@@ -59,7 +59,7 @@ def test_student_applies_and_three_approvers_approve_through_the_api(world):
     for kind in call["required_documents"]:
         upload = student.post(
             application_url(app["id"], "documents/"),
-            {"kind": kind, "file": pdf_file(f"{kind}.pdf")},
+            {"kind": kind, "file": pdf_upload(f"{kind}.pdf")},
             format="multipart",
         )
         assert upload.status_code == 201, upload.content
@@ -141,7 +141,7 @@ def test_send_back_at_any_step_then_revise_and_resubmit(world, clients, sender_i
     assert patched.status_code == 200, patched.content
     assert patched.json()["motivation"] == "Revised motivation"
     upload = student.post(
-        application_url(app_id, "documents/"), {"kind": "transcript", "file": pdf_file("en.pdf")}, format="multipart"
+        application_url(app_id, "documents/"), {"kind": "transcript", "file": pdf_upload("en.pdf")}, format="multipart"
     )
     assert upload.status_code == 201
     assert upload.json()["version"] == 2

@@ -3,9 +3,9 @@
 import pytest
 
 from accounts.roles import Role
-from tests.api.conftest import APPLICATIONS_URL, CALLS_URL, TASKS_URL, api_decide, count_queries
-from tests.conftest import make_submitted_application
-from tests.factories import CallFactory, CallPlaceFactory, UserFactory
+from tests.support.api import APPLICATIONS_URL, CALLS_URL, TASKS_URL, api_decide, count_queries
+from tests.support.drivers import make_submitted_application
+from tests.support.factories import CallFactory, CallPlaceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,60 +3,18 @@ the same task decided twice at once, and two final approvals fighting for a part
 
 Each race runs a few times: a lost race must always end the same way, not only usually."""
 
-import threading
-
 import pytest
-from django.db import connection
 
-from accounts.models import User
 from applications.models import Application, ApplicationStatus, CallPlace, CaseEvent
 from core.errors import CaseBusy, NoPlaceLeft, TaskAlreadyDecided
-from tests.conftest import make_submitted_application
-from tests.factories import CallFactory, CallPlaceFactory
+from tests.support.concurrency import decide_as, run_together
+from tests.support.drivers import decide, make_submitted_application
+from tests.support.factories import CallFactory, CallPlaceFactory
 from workflows.selectors import open_task_for_application
-from workflows.services import task_decide
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ITERATIONS = 3
-
-
-def run_together(*jobs, timeout=30):
-    """Run each job in its own thread (so on its own database connection), all released at once by a
-    barrier; return each job's result or the exception it raised, in order."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes: list = [None] * len(jobs)
-
-    def worker(index, job):
-        try:
-            barrier.wait(timeout=timeout)
-            outcomes[index] = job()
-        except Exception as exc:  # the outcome under test
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout)
-    assert not any(thread.is_alive() for thread in threads), "a decision hung"
-    return outcomes
-
-
-def decide_as(username, task_id, decision="approve", comment="ok"):
-    def job():
-        # Each thread loads its own user: nothing is shared between the two connections.
-        user = User.objects.get(username=username)
-        return task_decide(user=user, task_id=task_id, decision=decision, comment=comment)
-
-    return job
-
-
-def decide_now(world, username, application):
-    task = open_task_for_application(application=application)
-    return task_decide(user=getattr(world, username), task_id=task.pk, decision="approve", comment="ok")
 
 
 def test_a_task_decided_twice_at_once_is_decided_once(world):
@@ -93,8 +51,8 @@ def test_two_final_approvals_for_the_last_place_one_wins(world):
             for applicant in (world.student1, world.student2)
         ]
         for application in cases:
-            decide_now(world, "coordinator_ce", application)
-            decide_now(world, "head_ce", application)
+            decide(world.coordinator_ce, application)
+            decide(world.head_ce, application)
             application.refresh_from_db()
             assert application.status == ApplicationStatus.PRORECTOR_REVIEW
         task_ids = [open_task_for_application(application=a).pk for a in cases]

@@ -68,8 +68,9 @@ def test_schema_generates_without_warnings(tmp_path):
     assert components["DecisionEnum"]["enum"] == ["approve", "request_changes", "reject"]
     decide = schema["paths"]["/api/v1/tasks/{task_id}/decision/"]["post"]
     assert decide["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/Decision")
-    # 422: an Idempotency-Key reused for another request; 503: an outage (core.schema adds both)
-    assert set(decide["responses"]) == {"200", "400", "403", "404", "409", "422", "503"}
+    # core.schema adds what every operation can answer: 401 (no valid token), 429 (rate limits), 422 (an
+    # Idempotency-Key reused for another request) and 503 (an outage)
+    assert set(decide["responses"]) == {"200", "400", "401", "403", "404", "409", "422", "429", "503"}
     upload = schema["paths"]["/api/v1/applications/{application_id}/documents/"]["post"]
     assert set(upload["requestBody"]["content"]) == {"multipart/form-data"}
 

@@ -7,18 +7,17 @@ from django.utils import timezone
 
 from applications.models import Application, CaseEvent
 from documents.models import Document
-from tests.api.conftest import (
-    APPLICATIONS_URL,
-    api_create_ready,
-    api_submit,
-    application_url,
-    decision_url,
-    open_task_id,
-    pdf_file,
-)
-from tests.factories import PDF_BYTES, PNG_BYTES, CallFactory
+from tests.support.api import APPLICATIONS_URL, api_create_ready, api_submit, application_url, decision_url
+from tests.support.drivers import open_task_id
+from tests.support.factories import CallFactory
+from tests.support.files import PDF_BYTES, PNG_BYTES, pdf_upload
 
 pytestmark = pytest.mark.django_db
+
+
+def fields_of(response):
+    """The fields a 400 names; `codes` beside them gives each message's code."""
+    return [key for key in response.json() if key != "codes"]
 
 
 def create(client, world, **fields):
@@ -28,7 +27,7 @@ def create(client, world, **fields):
 
 def upload(client, app_id, kind, name, content):
     return client.post(
-        application_url(app_id, "documents/"), {"kind": kind, "file": pdf_file(name, content)}, format="multipart"
+        application_url(app_id, "documents/"), {"kind": kind, "file": pdf_upload(name, content)}, format="multipart"
     )
 
 
@@ -92,8 +91,9 @@ def test_submit_checks_eligibility_under_each_field(world, clients):
 
     assert response.status_code == 400
     errors = response.json()
-    assert set(errors) == {"gpa", "year_of_study", "language_level"}
+    assert set(fields_of(response)) == {"gpa", "year_of_study", "language_level"}
     assert "70" in errors["gpa"][0]
+    assert errors["codes"] == {field: ["not_eligible"] for field in ("gpa", "year_of_study", "language_level")}
     assert clients.student1.get(application_url(app_id)).json()["status"] == "draft"
     assert not CaseEvent.objects.filter(application_id=app_id, action="submitted").exists()
 
@@ -107,7 +107,8 @@ def test_submit_after_the_deadline_is_400_under_call(world, clients):
     response = clients.student1.post(application_url(app_id, "submit/"))
 
     assert response.status_code == 400
-    assert list(response.json()) == ["call"]
+    assert fields_of(response) == ["call"]
+    assert response.json()["codes"] == {"call": ["call_closed"]}
     assert clients.student1.get(application_url(app_id)).json()["status"] == "draft"
 
 
@@ -129,7 +130,8 @@ def test_submit_without_the_required_documents_is_400_under_documents(world, cli
 
     assert response.status_code == 400
     errors = response.json()
-    assert list(errors) == ["documents"]
+    assert fields_of(response) == ["documents"]
+    assert errors["codes"] == {"documents": ["document_missing"]}
     assert "Passport copy" in errors["documents"][0]
     assert "Transcript" not in errors["documents"][0]
 
@@ -154,19 +156,20 @@ def test_an_invalid_upload_is_400_and_stores_nothing(world, clients, name, conte
     response = upload(clients.student1, app_id, "transcript", name, content)
 
     assert response.status_code == 400
-    assert list(response.json()) == ["file"]
+    assert fields_of(response) == ["file"]
+    assert response.json()["codes"]["file"][0] in {"file_type", "empty"}
     assert not Document.objects.filter(application__pk=app_id).exists()
     assert CaseEvent.objects.filter(application_id=app_id).count() == events
 
 
 def test_an_upload_of_an_unknown_kind_or_without_a_file_is_400(world, clients):
     app_id = create(clients.student1, world).json()["id"]
-    assert list(upload(clients.student1, app_id, "diploma", "d.pdf", PDF_BYTES).json()) == ["kind"]
+    assert fields_of(upload(clients.student1, app_id, "diploma", "d.pdf", PDF_BYTES)) == ["kind"]
     missing_file = clients.student1.post(
         application_url(app_id, "documents/"), {"kind": "transcript"}, format="multipart"
     )
     assert missing_file.status_code == 400
-    assert list(missing_file.json()) == ["file"]
+    assert fields_of(missing_file) == ["file"]
     assert not Document.objects.filter(application__pk=app_id).exists()
 
 
@@ -217,6 +220,6 @@ def test_a_decision_without_its_reason_or_with_a_bad_value_is_400(world, clients
     response = clients.coordinator_ce.post(decision_url(open_task_id(app_id)), body, format="json")
 
     assert response.status_code == 400
-    assert list(response.json()) == [field]
+    assert fields_of(response) == [field]
     assert clients.student1.get(application_url(app_id)).json()["status"] == "coordinator_review"
     assert clients.coordinator_ce.get("/api/v1/tasks/").json()["count"] == 1
