@@ -1,5 +1,8 @@
 """Who may see and change a mobility application. Shared by selectors, views, API and flow."""
 
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.models import User
 from accounts.roles import Role, has_role, user_department_ids
 from applications.models import Application
 
@@ -9,7 +12,7 @@ ALL_CASES_ROLES = (Role.PRORECTOR, Role.AUDITOR, Role.ADMIN)
 DEPARTMENT_ROLES = (Role.COORDINATOR, Role.HEAD)
 
 
-def can_view_application(user, application: Application) -> bool:
+def can_view_application(user: User | AnonymousUser, application: Application) -> bool:
     if not user.is_authenticated:
         return False
     if application.applicant_id == user.pk:
@@ -22,10 +25,10 @@ def can_view_application(user, application: Application) -> bool:
     return False
 
 
-def can_edit_application(user, application: Application) -> bool:
+def can_edit_application(user: User | AnonymousUser, application: Application) -> bool:
     """Only the applicant, and only while the case is a draft or sent back to them."""
     return user.is_authenticated and application.applicant_id == user.pk and application.is_editable
 
 
-def can_apply(user) -> bool:
+def can_apply(user: User | AnonymousUser) -> bool:
     return has_role(user, Role.STUDENT, Role.STAFF)

@@ -1,16 +1,20 @@
 """Reads of calls and applications, permission-checked, in a constant number of queries."""
 
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.roles import Role, has_role, user_department_ids
 from applications.models import Application, ApplicationStatus, Call, CallPlace, CaseEvent, HostChoice
 from applications.permissions import ALL_CASES_ROLES, DEPARTMENT_ROLES, can_view_application
 from documents.models import Document
 
 
-def call_list_open(*, user=None) -> QuerySet[Call]:
+def call_list_open(*, user: User | AnonymousUser | None = None) -> QuerySet[Call]:
     calls = Call.objects.open().prefetch_related(
         Prefetch(
             "places",
@@ -25,7 +29,7 @@ def call_list_open(*, user=None) -> QuerySet[Call]:
     return calls
 
 
-def access_call_open(*, call_id) -> Call:
+def access_call_open(*, call_id: int | str) -> Call:
     try:
         return call_list_open().get(pk=call_id)
     except (Call.DoesNotExist, ValueError, TypeError):
@@ -41,7 +45,7 @@ def _with_related(qs: QuerySet[Application]) -> QuerySet[Application]:
     )
 
 
-def application_list(*, user) -> QuerySet[Application]:
+def application_list(*, user: User) -> QuerySet[Application]:
     """The applications the user may see: their own, their departments' (submitted) ones, or all."""
     qs = Application.objects.all()
     if has_role(user, *ALL_CASES_ROLES):
@@ -55,11 +59,11 @@ def application_list(*, user) -> QuerySet[Application]:
     return _with_related(qs)
 
 
-def application_list_own(*, user) -> QuerySet[Application]:
+def application_list_own(*, user: User) -> QuerySet[Application]:
     return _with_related(Application.objects.filter(applicant=user))
 
 
-def access_application(*, user, application_id) -> Application:
+def access_application(*, user: User | AnonymousUser, application_id: int | str) -> Application:
     """The application if the user may see it; the same 404 whether it is missing or not theirs."""
     try:
         application = _with_related(Application.objects.all()).get(pk=application_id)
@@ -75,7 +79,9 @@ def application_events(*, application: Application) -> QuerySet[CaseEvent]:
 
 
 def application_documents(*, application: Application) -> QuerySet[Document]:
-    return application.documents.select_related("uploaded_by").order_by("kind", "-version")
+    # A GenericRelation's manager is Any to django-stubs.
+    documents: QuerySet[Document] = application.documents.select_related("uploaded_by").order_by("kind", "-version")
+    return documents
 
 
 def application_current_documents(*, application: Application) -> dict[str, Document]:
@@ -86,7 +92,7 @@ def application_current_documents(*, application: Application) -> dict[str, Docu
     return current
 
 
-def application_document_versions(*, application: Application) -> list[dict]:
+def application_document_versions(*, application: Application) -> list[dict[str, Any]]:
     """The latest version of each kind, as the timeline records it with a decision."""
     return [
         {"kind": d.kind, "version": d.version, "sha256": d.sha256, "status": d.status}
@@ -102,9 +108,10 @@ def application_document_history(*, application: Application) -> dict[str, list[
     return history
 
 
-def access_document(*, user, application_id, document_id) -> Document:
+def access_document(*, user: User | AnonymousUser, application_id: int | str, document_id: int | str) -> Document:
     application = access_application(user=user, application_id=application_id)
     try:
-        return application.documents.get(pk=document_id)
+        document: Document = application.documents.get(pk=document_id)
     except (Document.DoesNotExist, ValueError, TypeError):
         raise Http404(_("No such document."))
+    return document

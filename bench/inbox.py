@@ -44,8 +44,8 @@ def main() -> None:
     from accounts.roles import setup_roles
     from applications.models import CallPlace
     from applications.selectors import application_list
-    from tests.conftest import make_submitted_application
-    from tests.factories import ROLE_USERS, CallFactory, DepartmentFactory, PartnerFactory, UserFactory
+    from tests.support.drivers import make_submitted_application
+    from tests.support.factories import ROLE_USERS, CallFactory, DepartmentFactory, PartnerFactory, UserFactory
     from workflows.selectors import inbox_tasks
 
     setup_roles()

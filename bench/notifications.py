@@ -48,7 +48,7 @@ def main() -> None:
         conn.execute(f'CREATE DATABASE "{dbname}"')
 
     workdir = Path(tempfile.mkdtemp(prefix="korpu-bench-notify-"))
-    from tests.notifications.harness import RedisServer, SmtpRecorder, Worker, wait_until
+    from tests.support.harness import RedisServer, SmtpRecorder, Worker, wait_until
 
     redis_server = RedisServer(workdir).start()
     os.environ["REDIS_URL"] = redis_server.url
@@ -67,8 +67,8 @@ def main() -> None:
 
     from accounts.roles import Role, setup_roles
     from notifications.models import Channel, Notification, NotificationStatus
-    from tests.conftest import make_submitted_application
-    from tests.factories import (
+    from tests.support.drivers import make_submitted_application
+    from tests.support.factories import (
         ROLE_USERS,
         CallFactory,
         CallPlaceFactory,

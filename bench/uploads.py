@@ -131,7 +131,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     from accounts.roles import setup_roles
     from documents.models import Document
-    from tests.factories import CallFactory, CallPlaceFactory, DepartmentFactory, PartnerFactory, UserFactory
+    from tests.support.factories import CallFactory, CallPlaceFactory, DepartmentFactory, PartnerFactory, UserFactory
 
     setup_roles()
     student = UserFactory(username="student1", roles=["student"], departments=[DepartmentFactory(code="ce")])

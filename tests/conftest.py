@@ -1,22 +1,21 @@
-"""Shared fixtures: a small world like the demo (two departments, a user per role, an open call)
-and helpers to drive an application through the flow."""
+"""Shared fixtures: a small world like the demo (two departments, a user per role, an open call), a case ready
+or submitted, API clients per user and a real documents worker. The helpers they use live in tests/support/."""
 
 from types import SimpleNamespace
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.roles import setup_roles
-from applications import services as application_services
-from tests.factories import (
-    PDF_BYTES,
+from tests.support import harness
+from tests.support.api import Clients
+from tests.support.drivers import make_ready_application, make_submitted_application
+from tests.support.factories import (
     ROLE_USERS,
     CallFactory,
     CallPlaceFactory,
     DepartmentFactory,
     PartnerFactory,
     UserFactory,
-    valid_application_fields,
 )
 
 
@@ -36,28 +35,6 @@ def world(db):
     return SimpleNamespace(departments=depts, call=call, places=places, partners=[p.partner for p in places], **users)
 
 
-def pdf_upload(name="document.pdf"):
-    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
-
-
-def make_ready_application(world, applicant=None, *, choices=None, call=None):
-    """A draft with every field and required document in place, ready to submit."""
-    applicant = applicant or world.student1
-    call = call or world.call
-    choices = choices or [world.partners[0].pk]
-    application = application_services.application_create(
-        applicant=applicant, call=call, choices=choices, **valid_application_fields()
-    )
-    for kind in call.required_documents:
-        application_services.document_attach(application=application, actor=applicant, kind=kind, file=pdf_upload())
-    return application
-
-
-def make_submitted_application(world, applicant=None, **kwargs):
-    application = make_ready_application(world, applicant, **kwargs)
-    return application_services.application_submit(application=application, actor=application.applicant)
-
-
 @pytest.fixture
 def ready_application(world):
     return make_ready_application(world)
@@ -66,6 +43,25 @@ def ready_application(world):
 @pytest.fixture
 def submitted_application(world):
     return make_submitted_application(world)
+
+
+@pytest.fixture
+def clients(world):
+    """clients.<username>: a token-authenticated API client per demo user, created on first use."""
+    return Clients()
+
+
+@pytest.fixture
+def worker_env():
+    """Extra environment for the documents worker (e.g. CLAMAV_HOST); set before `documents_worker` starts."""
+    return {}
+
+
+@pytest.fixture
+def documents_worker(transactional_db, settings, tmp_path, worker_env):
+    """A real `celery worker` process for documents' and applications' tasks, on this test's database and media."""
+    with harness.documents_worker(settings=settings, tmp_path=tmp_path, worker_env=worker_env) as worker:
+        yield worker
 
 
 @pytest.fixture(autouse=True)

@@ -2,16 +2,16 @@
 
 import pytest
 
-from tests.factories import PartnerFactory
+from tests.support.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_list_pages_link_to_the_next_page_keeping_their_filters(client, world, monkeypatch):
-    from agreements import views as agreement_views
     from applications import views as application_views
+    from partners import views as partner_views
 
-    monkeypatch.setattr(agreement_views, "PARTNERS_PER_PAGE", 2)
+    monkeypatch.setattr(partner_views, "PARTNERS_PER_PAGE", 2)
     monkeypatch.setattr(application_views, "CASES_PER_PAGE", 2)
     for _ in range(3):
         PartnerFactory(country="DE")
@@ -22,8 +22,8 @@ def test_list_pages_link_to_the_next_page_keeping_their_filters(client, world, m
     assert "Page 2 of" in second and "Previous" in second
 
     client.force_login(world.auditor)
-    from tests.conftest import make_submitted_application
-    from tests.factories import UserFactory
+    from tests.support.drivers import make_submitted_application
+    from tests.support.factories import UserFactory
 
     for _ in range(3):
         make_submitted_application(world, UserFactory(roles=["student"], departments=[world.departments["ce"]]))

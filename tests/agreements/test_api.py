@@ -4,74 +4,25 @@ binding, access rules, validation and constant query counts."""
 import pytest
 
 from agreements import services
-from tests.agreements.conftest import iia_terms
-from tests.api.conftest import TASKS_URL, count_queries, pdf_file, token_client
-from tests.conftest import make_submitted_application
-from tests.factories import PartnerFactory
+from partners import services as partner_services
+from tests.support.agreements import agreement_body, iia_terms
+from tests.support.api import (
+    AGREEMENTS_URL,
+    PARTNERS_URL,
+    TASKS_URL,
+    agreement_task,
+    agreement_url,
+    api_decide_agreement,
+    count_queries,
+    task_url,
+    token_client,
+)
+from tests.support.drivers import make_submitted_application
+from tests.support.factories import PartnerFactory
+from tests.support.files import pdf_upload
+from workflows.services import case_submit
 
 pytestmark = pytest.mark.django_db
-
-PARTNERS_URL = "/api/v1/partners/"
-AGREEMENTS_URL = "/api/v1/agreements/"
-
-
-def agreement_url(agreement_id, suffix=""):
-    return f"{AGREEMENTS_URL}{agreement_id}/{suffix}"
-
-
-def task_url(task_id, suffix):
-    return f"{TASKS_URL}{task_id}/{suffix}"
-
-
-def agreement_body(partner_id, **overrides):
-    body = {
-        "title": "Erasmus+ IIA with TU Wien",
-        "type": "erasmus_iia",
-        "partner": partner_id,
-        "start_date": "2026-09-01",
-        "end_date": "2028-08-31",
-        "text": "Both parties agree to exchange students and staff.",
-        "our_signatory_name": "Prof. Aliyev",
-        "conditions": [
-            {
-                "direction": "outgoing",
-                "category": "student_studies",
-                "first_academic_year": "2026/27",
-                "last_academic_year": "2027/28",
-                "mobilities_per_year": 2,
-                "total_months_per_year": "10",
-                "subject_areas": ["0613"],
-                "eqf_levels": [6, 7],
-                "languages": [{"language": "en", "cefr": "B2"}],
-            },
-            {
-                "direction": "incoming",
-                "category": "staff_teaching",
-                "first_academic_year": "2026/27",
-                "last_academic_year": "2027/28",
-                "mobilities_per_year": 1,
-                "total_days_per_year": 5,
-            },
-        ],
-    }
-    body.update(overrides)
-    return body
-
-
-def agreement_task(client, agreement_id):
-    """The caller's inbox task for this agreement, through GET /api/v1/tasks/."""
-    response = client.get(TASKS_URL)
-    assert response.status_code == 200, response.content
-    tasks = [t for t in response.json()["results"] if t["case_type"] == "agreement" and t["case_id"] == agreement_id]
-    assert len(tasks) == 1, response.json()
-    return tasks[0]
-
-
-def decide(client, agreement_id, decision="approve", comment="ok"):
-    task = agreement_task(client, agreement_id)
-    response = client.post(task_url(task["id"], "decision/"), {"decision": decision, "comment": comment})
-    assert response.status_code == 200, response.content
-    return response.json()
 
 
 def test_lifecycle_through_the_api_alone(world):
@@ -111,7 +62,7 @@ def test_lifecycle_through_the_api_alone(world):
     assert agreement["quotas"] == [] and agreement["open_task"] is None
     upload = coordinator.post(
         agreement_url(agreement["id"], "documents/"),
-        {"kind": "agreement_draft", "file": pdf_file("draft.pdf")},
+        {"kind": "agreement_draft", "file": pdf_upload("draft.pdf")},
         format="multipart",
     )
     assert upload.status_code == 201, upload.content
@@ -130,8 +81,8 @@ def test_lifecycle_through_the_api_alone(world):
     assert task["agreement"]["title"] == body["title"] and task["agreement"]["partner"]["id"] == partner["id"]
     assert task["agreement"]["department"]["code"] == "ce"
     assert task["actions"] == ["approve", "reject", "request_changes"]
-    assert decide(head, agreement["id"])["status"] == "in_approval"
-    decided = decide(token_client("prorector"), agreement["id"])
+    assert api_decide_agreement(head, agreement["id"])["status"] == "in_approval"
+    decided = api_decide_agreement(token_client("prorector"), agreement["id"])
     assert decided["status"] == "awaiting_signature" and decided["title"] == body["title"]
 
     # the coordinator marks it sent and uploads the signed copy
@@ -144,7 +95,7 @@ def test_lifecycle_through_the_api_alone(world):
     assert task["step"] == "upload_signed"
     signed = coordinator.post(
         task_url(task["id"], "signed/"),
-        {"our_signed_on": "2026-06-01", "partner_signed_on": "2026-06-10", "file": pdf_file("signed.pdf")},
+        {"our_signed_on": "2026-06-01", "partner_signed_on": "2026-06-10", "file": pdf_upload("signed.pdf")},
         format="multipart",
     )
     assert signed.status_code == 200, signed.content
@@ -190,15 +141,15 @@ def test_an_edit_after_the_heads_approval_needs_the_head_again(world):
     coordinator, head, prorector = (token_client(u) for u in ("coordinator_ce", "head_ce", "prorector"))
     agreement = coordinator.post(AGREEMENTS_URL, agreement_body(world.partners[0].pk), format="json").json()
     coordinator.post(agreement_url(agreement["id"], "submit/"))
-    decide(head, agreement["id"])
+    api_decide_agreement(head, agreement["id"])
     # terms cannot change while in approval (409); general information can
     locked = coordinator.patch(agreement_url(agreement["id"]), {"text": "New text"}, format="json")
-    assert locked.status_code == 409 and locked.json()["code"] == "stale"
+    assert locked.status_code == 409 and locked.json()["code"] == "agreement_not_draft"
     info = coordinator.patch(agreement_url(agreement["id"]), {"partner_signatory_name": "Dr. Huber"}, format="json")
     assert info.status_code == 200 and info.json()["partner_signatory_name"] == "Dr. Huber"
     assert info.json()["current_version"]["number"] == 1
 
-    decided = decide(prorector, agreement["id"], "request_changes", "One student a year.")
+    decided = api_decide_agreement(prorector, agreement["id"], "request_changes", "One student a year.")
     assert decided["status"] == "draft"
     assert agreement_task(coordinator, agreement["id"])["actions"] == ["resubmit"]
     conditions = decided["conditions"]
@@ -240,20 +191,20 @@ def test_validation_errors_are_400_under_their_fields(world):
     assert response.status_code == 400 and "erasmus_code" in response.json()
     assert coordinator.get(AGREEMENTS_URL, {"expiring_within_days": "soon"}).status_code == 400
     # a signature in the future is refused under its field
-    agreement = services.agreement_submit(
-        agreement=services.agreement_create_draft(
+    agreement = case_submit(
+        case=services.agreement_create_draft(
             actor=world.coordinator_ce, department=world.departments["ce"], **iia_terms(world.partners[0])
         ),
         actor=world.coordinator_ce,
     )
-    decide(token_client("head_ce"), agreement.pk)
-    decide(token_client("prorector"), agreement.pk)
+    api_decide_agreement(token_client("head_ce"), agreement.pk)
+    api_decide_agreement(token_client("prorector"), agreement.pk)
     task = agreement_task(coordinator, agreement.pk)
     assert coordinator.post(task_url(task["id"], "mark-sent/"), {}, format="json").status_code == 200
     task = agreement_task(coordinator, agreement.pk)
     response = coordinator.post(
         task_url(task["id"], "signed/"),
-        {"our_signed_on": "2999-01-01", "partner_signed_on": "2026-01-01", "file": pdf_file()},
+        {"our_signed_on": "2999-01-01", "partner_signed_on": "2026-01-01", "file": pdf_upload()},
         format="multipart",
     )
     assert response.status_code == 400 and "our_signed_on" in response.json()
@@ -299,7 +250,7 @@ def test_access_rules(world, draft):
     assert student.post(agreement_url(draft.pk, "submit/")).status_code == 404
 
     # tasks of agreements: strangers 404, the wrong approver 403
-    services.agreement_submit(agreement=draft, actor=world.coordinator_ce)
+    case_submit(case=draft, actor=world.coordinator_ce)
     task_id = agreement_task(head, draft.pk)["id"]
     assert math.post(task_url(task_id, "decision/"), {"decision": "approve"}).status_code == 404
     assert student.post(task_url(task_id, "decision/"), {"decision": "approve"}).status_code == 404
@@ -338,14 +289,14 @@ def test_lists_run_a_constant_number_of_queries(world):
             actor=world.coordinator_ce, department=world.departments["ce"], **iia_terms(partner)
         )
 
-    services.agreement_submit(agreement=new_draft(world.partners[0]), actor=world.coordinator_ce)
+    case_submit(case=new_draft(world.partners[0]), actor=world.coordinator_ce)
     agreements_one = count_queries(client, AGREEMENTS_URL, 1)
     tasks_one = count_queries(head, TASKS_URL, 1)
     partners_three = count_queries(client, PARTNERS_URL, 3)
     for _ in range(4):
         partner = PartnerFactory()
-        services.partner_update(partner=partner, actor=world.admin, units=["A", "B"], contacts=[{"name": "C"}])
-        services.agreement_submit(agreement=new_draft(partner), actor=world.coordinator_ce)
+        partner_services.partner_update(partner=partner, actor=world.admin, units=["A", "B"], contacts=[{"name": "C"}])
+        case_submit(case=new_draft(partner), actor=world.coordinator_ce)
     assert count_queries(client, AGREEMENTS_URL, 5) == agreements_one
     assert count_queries(head, TASKS_URL, 5) == tasks_one
     assert count_queries(client, PARTNERS_URL, 7) == partners_three

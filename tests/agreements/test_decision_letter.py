@@ -9,19 +9,14 @@ from agreements import services
 from agreements.models import AgreementEvent
 from documents.models import DocumentKind
 from documents.services import case_documents
-from workflows import services as flow_services
-from workflows.selectors import open_task_for_agreement
+from tests.support.drivers import decide
+from workflows.services import case_submit
 
 pytestmark = pytest.mark.django_db
 
 
-def decide(user, agreement, decision="approve", comment="ok"):
-    task = open_task_for_agreement(agreement=agreement)
-    return flow_services.task_decide(user=user, task_id=task.pk, decision=decision, comment=comment)
-
-
 def test_the_prorectors_approval_produces_one_letter(world, draft, eager_tasks, django_capture_on_commit_callbacks):
-    agreement = services.agreement_submit(agreement=draft, actor=world.coordinator_ce)
+    agreement = case_submit(case=draft, actor=world.coordinator_ce)
     with django_capture_on_commit_callbacks(execute=True):
         agreement = decide(world.head_ce, agreement)
     assert not case_documents(agreement).filter(kind=DocumentKind.DECISION_LETTER).exists()

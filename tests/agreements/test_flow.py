@@ -11,9 +11,12 @@ from agreements import services
 from agreements.models import AgreementStatus
 from core.errors import StaleState, TaskAlreadyDecided
 from notifications.models import Notification
-from tests.factories import PDF_BYTES
+from tests.support.drivers import decide
+from tests.support.files import pdf_upload
+from workflows import agreement as flow_steps
 from workflows import services as flow_services
 from workflows.selectors import inbox_tasks, open_task_for_agreement
+from workflows.services import case_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -23,17 +26,8 @@ def step_of(agreement):
     return task.flow_task.name if task else None
 
 
-def decide(user, agreement, decision, comment="ok"):
-    task = open_task_for_agreement(agreement=agreement)
-    return flow_services.task_decide(user=user, task_id=task.pk, decision=decision, comment=comment)
-
-
-def signed_pdf():
-    return SimpleUploadedFile("signed.pdf", PDF_BYTES, content_type="application/pdf")
-
-
 def test_draft_to_active_through_head_prorector_and_signature(world, draft):
-    agreement = services.agreement_submit(agreement=draft, actor=world.coordinator_ce)
+    agreement = case_submit(case=draft, actor=world.coordinator_ce)
     assert agreement.status == AgreementStatus.IN_APPROVAL and step_of(agreement) == "head_review"
     assert inbox_tasks(user=world.head_ce).count() == 1
     assert not inbox_tasks(user=world.head_math).exists()
@@ -46,15 +40,15 @@ def test_draft_to_active_through_head_prorector_and_signature(world, draft):
     task = open_task_for_agreement(agreement=agreement)
     assert task in inbox_tasks(user=world.coordinator_ce)
     assert task not in inbox_tasks(user=world.coordinator_math)
-    agreement = flow_services.agreement_mark_sent(user=world.coordinator_ce, task_id=task.pk)
+    agreement = flow_steps.agreement_mark_sent(user=world.coordinator_ce, task_id=task.pk)
     assert agreement.sent_to_partner_at is not None and step_of(agreement) == "upload_signed"
     task = open_task_for_agreement(agreement=agreement)
-    agreement = flow_services.agreement_record_signed(
+    agreement = flow_steps.agreement_record_signed(
         user=world.coordinator_ce,
         task_id=task.pk,
         our_signed_on=date(2026, 6, 1),
         partner_signed_on=date(2026, 6, 10),
-        file=signed_pdf(),
+        file=pdf_upload("signed.pdf"),
     )
     assert agreement.status == AgreementStatus.ACTIVE
     assert agreement.quotas.count() == 4
@@ -74,7 +68,7 @@ def test_draft_to_active_through_head_prorector_and_signature(world, draft):
 
 
 def test_an_edit_of_the_terms_after_the_heads_approval_needs_the_head_again(world, draft):
-    agreement = services.agreement_submit(agreement=draft, actor=world.coordinator_ce)
+    agreement = case_submit(case=draft, actor=world.coordinator_ce)
     agreement = decide(world.head_ce, agreement, "approve")
     agreement = decide(world.prorector, agreement, "request_changes", "Limit to 1 mobility per year")
     assert agreement.status == AgreementStatus.DRAFT and step_of(agreement) == "revise"
@@ -82,24 +76,24 @@ def test_an_edit_of_the_terms_after_the_heads_approval_needs_the_head_again(worl
     conditions[1]["mobilities_per_year"] = 1
     conditions[0]["mobilities_per_year"] = 1
     services.agreement_update(agreement=agreement, actor=world.coordinator_ce, conditions=conditions)
-    agreement = services.agreement_submit(agreement=agreement, actor=world.coordinator_ce)
+    agreement = case_submit(case=agreement, actor=world.coordinator_ce)
     assert agreement.current_version.number == 2
     assert step_of(agreement) == "head_review"
 
 
 def test_a_send_back_without_term_changes_returns_to_the_step_that_sent_it(world, draft):
-    agreement = services.agreement_submit(agreement=draft, actor=world.coordinator_ce)
+    agreement = case_submit(case=draft, actor=world.coordinator_ce)
     agreement = decide(world.head_ce, agreement, "approve")
     agreement = decide(world.prorector, agreement, "request_changes", "Name the partner's signatory")
     services.agreement_update(agreement=agreement, actor=world.coordinator_ce, partner_signatory_name="Prof. Weber")
-    agreement = services.agreement_submit(agreement=agreement, actor=world.coordinator_ce)
+    agreement = case_submit(case=agreement, actor=world.coordinator_ce)
     assert agreement.current_version.number == 1
     assert step_of(agreement) == "prorector_review"
     assert list(agreement.events.values_list("action", flat=True))[-2:] == ["info_changed", "resubmitted"]
 
 
 def test_rejection_withdraws_the_draft(world, draft):
-    agreement = services.agreement_submit(agreement=draft, actor=world.coordinator_ce)
+    agreement = case_submit(case=draft, actor=world.coordinator_ce)
     with pytest.raises(ValidationError):
         decide(world.head_ce, agreement, "reject", "")
     agreement = decide(world.head_ce, agreement, "reject", "We already have an agreement with them")
@@ -107,11 +101,11 @@ def test_rejection_withdraws_the_draft(world, draft):
     assert agreement.status == AgreementStatus.WITHDRAWN
     assert step_of(agreement) is None
     with pytest.raises(StaleState):
-        services.agreement_submit(agreement=agreement, actor=world.coordinator_ce)
+        case_submit(case=agreement, actor=world.coordinator_ce)
 
 
 def test_only_the_right_people_act_and_nothing_twice(world, draft):
-    agreement = services.agreement_submit(agreement=draft, actor=world.coordinator_ce)
+    agreement = case_submit(case=draft, actor=world.coordinator_ce)
     task = open_task_for_agreement(agreement=agreement)
     for user in (world.coordinator_math, world.head_math, world.student1):
         with pytest.raises(Http404):
@@ -120,23 +114,23 @@ def test_only_the_right_people_act_and_nothing_twice(world, draft):
         with pytest.raises(PermissionDenied):
             flow_services.task_decide(user=user, task_id=task.pk, decision="approve")
     with pytest.raises(PermissionDenied):
-        flow_services.agreement_mark_sent(user=world.coordinator_ce, task_id=task.pk)
+        flow_steps.agreement_mark_sent(user=world.coordinator_ce, task_id=task.pk)
     flow_services.task_decide(user=world.head_ce, task_id=task.pk, decision="approve")
     with pytest.raises(TaskAlreadyDecided):
         flow_services.task_decide(user=world.head_ce, task_id=task.pk, decision="approve")
     with pytest.raises(StaleState):
-        services.agreement_submit(agreement=agreement, actor=world.coordinator_ce)
+        case_submit(case=agreement, actor=world.coordinator_ce)
 
 
 def test_signature_needs_dates_and_a_sound_file(world, draft):
-    agreement = services.agreement_submit(agreement=draft, actor=world.coordinator_ce)
+    agreement = case_submit(case=draft, actor=world.coordinator_ce)
     agreement = decide(world.head_ce, agreement, "approve")
     agreement = decide(world.prorector, agreement, "approve")
     task = open_task_for_agreement(agreement=agreement)
-    flow_services.agreement_mark_sent(user=world.coordinator_ce, task_id=task.pk)
+    flow_steps.agreement_mark_sent(user=world.coordinator_ce, task_id=task.pk)
     task = open_task_for_agreement(agreement=agreement)
     with pytest.raises(ValidationError) as exc:
-        flow_services.agreement_record_signed(
+        flow_steps.agreement_record_signed(
             user=world.coordinator_ce,
             task_id=task.pk,
             our_signed_on=None,
@@ -145,7 +139,7 @@ def test_signature_needs_dates_and_a_sound_file(world, draft):
         )
     assert {"our_signed_on", "partner_signed_on", "file"} <= set(exc.value.message_dict)
     with pytest.raises(ValidationError) as exc:
-        flow_services.agreement_record_signed(
+        flow_steps.agreement_record_signed(
             user=world.coordinator_ce,
             task_id=task.pk,
             our_signed_on=date(2026, 1, 1),

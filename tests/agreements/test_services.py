@@ -11,7 +11,8 @@ from agreements.models import Agreement, AgreementEvent, AgreementQuota, Agreeme
 from agreements.terms import clean_terms, terms_diff, terms_sha256
 from core.errors import StaleState
 from notifications.models import Notification
-from tests.agreements.conftest import iia_terms
+from partners import services as partner_services
+from tests.support.agreements import activate, iia_terms
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +84,7 @@ def test_only_coordinators_of_the_department_draft_and_edit(world, draft):
 
 
 def test_partner_registry_validates_codes_and_keeps_them_unique(world):
-    partner = services.partner_create(
+    partner = partner_services.partner_create(
         actor=world.coordinator_ce,
         name="Universität Wien",
         name_az="Vyana Universiteti",
@@ -97,24 +98,19 @@ def test_partner_registry_validates_codes_and_keeps_them_unique(world):
     assert partner.units.count() == 1 and partner.contacts.get().email == "anna@univie.ac.at"
     for bad in ({"erasmus_code": "wien"}, {"schac_code": "Not A Domain"}, {"country": "Austria"}):
         with pytest.raises(ValidationError) as exc:
-            services.partner_create(actor=world.admin, **({"name": "X", "country": "AT", "city": "Graz"} | bad))
+            partner_services.partner_create(actor=world.admin, **({"name": "X", "country": "AT", "city": "Graz"} | bad))
         assert set(bad) <= set(exc.value.message_dict)
     with pytest.raises(ValidationError) as exc:
-        services.partner_create(actor=world.admin, name="Dup", country="AT", city="Wien", schac_code="univie.ac.at")
+        partner_services.partner_create(
+            actor=world.admin, name="Dup", country="AT", city="Wien", schac_code="univie.ac.at"
+        )
     assert "schac_code" in exc.value.message_dict
     with pytest.raises(PermissionDenied):
-        services.partner_create(actor=world.student1, name="Y", country="AT", city="Linz")
-
-
-def _activate(agreement):
-    with transaction.atomic():
-        services.agreement_activate(agreement=agreement)
-    agreement.refresh_from_db()
-    return agreement
+        partner_services.partner_create(actor=world.student1, name="Y", country="AT", city="Linz")
 
 
 def test_activation_materialises_quotas_per_year_and_the_constraint_holds(world, draft):
-    agreement = _activate(draft)
+    agreement = activate(draft)
     rows = list(agreement.quotas.values_list("academic_year", "direction", "category", "places"))
     assert rows == [
         ("2026/27", "incoming", "staff_teaching", 1),
@@ -133,7 +129,7 @@ def test_activation_materialises_quotas_per_year_and_the_constraint_holds(world,
 
 
 def test_expiry_sweep_marks_expiring_starts_one_renewal_and_expires(world, draft):
-    agreement = _activate(draft)
+    agreement = activate(draft)
     today = agreement.end_date - timedelta(days=100)
     first = services.agreements_expiry_sweep(today=today, window_days=180)
     second = services.agreements_expiry_sweep(today=today, window_days=180)
@@ -164,10 +160,10 @@ def test_expiry_sweep_marks_expiring_starts_one_renewal_and_expires(world, draft
 
 
 def test_an_active_renewal_supersedes_its_predecessor(world, draft):
-    agreement = _activate(draft)
+    agreement = activate(draft)
     services.agreements_expiry_sweep(today=agreement.end_date - timedelta(days=10), window_days=180)
     renewal = Agreement.objects.get(renewal_of=agreement)
-    _activate(renewal)
+    activate(renewal)
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.SUPERSEDED
     assert agreement.events.filter(action="superseded").count() == 1

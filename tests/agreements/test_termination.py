@@ -2,22 +2,19 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from rest_framework.test import APIClient
 
 from agreements import services
 from agreements.models import AgreementStatus
 from core.errors import StaleState
+from tests.support.agreements import activate
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def active(world, draft):
-    with transaction.atomic():
-        services.agreement_activate(agreement=draft)
-    draft.refresh_from_db()
-    return draft
+    return activate(draft)
 
 
 def test_the_prorector_terminates_an_active_agreement_and_it_offers_no_places(world, active):

@@ -7,35 +7,21 @@ import io
 from datetime import date
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agreements import services
-from agreements.models import Agreement, AgreementStatus, PartnerInstitution
-from tests.agreements.conftest import iia_terms
-from tests.conftest import make_submitted_application
-from tests.factories import PDF_BYTES, PartnerFactory
-from workflows import services as flow_services
+from agreements.models import Agreement, AgreementStatus
+from partners import services as partner_services
+from partners.models import PartnerInstitution
+from tests.support.agreements import iia_terms, make_active
+from tests.support.drivers import approve_all, make_submitted_application
+from tests.support.factories import PartnerFactory
+from tests.support.files import pdf_upload
+from tests.support.pages import count_queries, task_url, text
 from workflows.selectors import open_task_for_agreement
+from workflows.services import case_submit
 
 pytestmark = pytest.mark.django_db
-
-
-def text(response) -> str:
-    return response.content.decode()
-
-
-def pdf(name="signed.pdf"):
-    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 EMPTY_CONDITION = {
@@ -112,10 +98,6 @@ def create_through_pages(client, world, partner, **overrides) -> Agreement:
     return Agreement.objects.get(pk=int(response.url.rstrip("/").split("/")[-1]))
 
 
-def task_url(agreement) -> str:
-    return reverse("workflows:task", args=[open_task_for_agreement(agreement=agreement).pk])
-
-
 def act_through_pages(client, user, agreement, action, **data):
     """Open the inbox, follow the agreement's link to its task page and post one of its forms."""
     client.force_login(user)
@@ -124,23 +106,6 @@ def act_through_pages(client, user, agreement, action, **data):
     assert client.get(url).status_code == 200
     task_id = open_task_for_agreement(agreement=agreement).pk
     return client.post(url, {"action": action, "task_id": task_id, **data}, follow=True)
-
-
-def make_active(world, agreement):
-    agreement = services.agreement_submit(agreement=agreement, actor=world.coordinator_ce)
-    for user in (world.head_ce, world.prorector):
-        task = open_task_for_agreement(agreement=agreement)
-        agreement = flow_services.task_decide(user=user, task_id=task.pk, decision="approve", comment="ok")
-    task = open_task_for_agreement(agreement=agreement)
-    flow_services.agreement_mark_sent(user=world.coordinator_ce, task_id=task.pk)
-    task = open_task_for_agreement(agreement=agreement)
-    return flow_services.agreement_record_signed(
-        user=world.coordinator_ce,
-        task_id=task.pk,
-        our_signed_on=date(2026, 6, 1),
-        partner_signed_on=date(2026, 6, 10),
-        file=pdf(),
-    )
 
 
 # --- the lifecycle ---------------------------------------------------------------------------------
@@ -186,7 +151,7 @@ def test_full_lifecycle_through_the_pages(client, world):
     assert "Student mobility for studies" in page and "2026/27 – 2027/28" in page and "en B2" in page
     assert "Submit for approval" in page
     response = client.post(
-        reverse("agreements:upload", args=[agreement.pk]), {"kind": "agreement_draft", "file": pdf("draft.pdf")}
+        reverse("agreements:upload", args=[agreement.pk]), {"kind": "agreement_draft", "file": pdf_upload("draft.pdf")}
     )
     assert response.status_code == 302
     page = text(client.get(agreement.get_absolute_url()))
@@ -227,7 +192,7 @@ def test_full_lifecycle_through_the_pages(client, world):
         "record_signed",
         our_signed_on="2026-06-01",
         partner_signed_on="2026-06-10",
-        file=pdf("signed-both.pdf"),
+        file=pdf_upload("signed-both.pdf"),
     )
     assert "The signed copy is stored and the agreement is active." in text(response)
     agreement.refresh_from_db()
@@ -246,7 +211,7 @@ def test_full_lifecycle_through_the_pages(client, world):
 
 
 def test_send_back_then_an_edit_of_the_terms_needs_the_head_again(client, world, draft):
-    services.agreement_submit(agreement=draft, actor=world.coordinator_ce)
+    case_submit(case=draft, actor=world.coordinator_ce)
     act_through_pages(client, world.head_ce, draft, "decide", decision="approve", comment="fine")
     response = act_through_pages(
         client, world.prorector, draft, "decide", decision="request_changes", comment="One student a year only."
@@ -300,7 +265,7 @@ def test_unchanged_save_makes_no_version_and_no_event(client, world, draft):
 
 
 def test_coordinator_sends_back_from_the_signature_step(client, world, draft):
-    services.agreement_submit(agreement=draft, actor=world.coordinator_ce)
+    case_submit(case=draft, actor=world.coordinator_ce)
     for user in (world.head_ce, world.prorector):
         act_through_pages(client, user, draft, "decide", decision="approve", comment="ok")
     response = act_through_pages(client, world.coordinator_ce, draft, "send_back", comment="")
@@ -312,7 +277,7 @@ def test_coordinator_sends_back_from_the_signature_step(client, world, draft):
 
 
 def test_signed_copy_needs_dates_and_a_file(client, world, draft):
-    services.agreement_submit(agreement=draft, actor=world.coordinator_ce)
+    case_submit(case=draft, actor=world.coordinator_ce)
     for user in (world.head_ce, world.prorector):
         act_through_pages(client, user, draft, "decide", decision="approve", comment="ok")
     act_through_pages(client, world.coordinator_ce, draft, "mark_sent")
@@ -325,7 +290,7 @@ def test_signed_copy_needs_dates_and_a_file(client, world, draft):
 
 
 def test_double_post_of_a_decision_says_already_decided(client, world, draft):
-    services.agreement_submit(agreement=draft, actor=world.coordinator_ce)
+    case_submit(case=draft, actor=world.coordinator_ce)
     client.force_login(world.head_ce)
     url = task_url(draft)
     data = {"action": "decide", "task_id": open_task_for_agreement(agreement=draft).pk, "decision": "approve"}
@@ -377,7 +342,7 @@ def test_students_see_no_agreements_or_partners(client, world, draft):
 
 
 def test_a_coordinator_of_another_department_gets_404_and_a_head_403_on_editing(client, world, draft):
-    services.agreement_submit(agreement=draft, actor=world.coordinator_ce)
+    case_submit(case=draft, actor=world.coordinator_ce)
     client.force_login(world.coordinator_math)
     for url in (
         draft.get_absolute_url(),
@@ -397,7 +362,7 @@ def test_a_coordinator_of_another_department_gets_404_and_a_head_403_on_editing(
     assert client.post(reverse("agreements:submit", args=[draft.pk])).status_code == 403
     assert client.get(reverse("agreements:partner_create")).status_code == 403
     response = client.post(
-        reverse("agreements:upload", args=[draft.pk]), {"kind": "other", "file": pdf()}, follow=False
+        reverse("agreements:upload", args=[draft.pk]), {"kind": "other", "file": pdf_upload("signed.pdf")}, follow=False
     )
     assert response.status_code == 403
 
@@ -411,7 +376,7 @@ def test_a_coordinator_of_another_department_gets_404_and_a_head_403_on_editing(
 
 def test_documents_download_for_those_who_see_the_agreement(client, world, draft):
     document = services.agreement_document_attach(
-        agreement=draft, actor=world.coordinator_ce, kind="agreement_draft", file=pdf("text.pdf")
+        agreement=draft, actor=world.coordinator_ce, kind="agreement_draft", file=pdf_upload("text.pdf")
     )
     url = reverse("agreements:document", args=[draft.pk, document.pk])
     assert document.get_absolute_url() == url
@@ -423,7 +388,9 @@ def test_documents_download_for_those_who_see_the_agreement(client, world, draft
         client.force_login(user)
         assert client.get(url).status_code == 404
     client.force_login(world.coordinator_ce)
-    response = client.post(reverse("agreements:upload", args=[draft.pk]), {"kind": "other", "file": pdf("x.html")})
+    response = client.post(
+        reverse("agreements:upload", args=[draft.pk]), {"kind": "other", "file": pdf_upload("x.html")}
+    )
     assert response.status_code == 400
 
 
@@ -508,10 +475,7 @@ def test_partner_list_search_and_partner_page_with_quotas_and_mobilities(client,
         ),
     )
     application = make_submitted_application(world)
-    for user in (world.coordinator_ce, world.head_ce, world.prorector):
-        flow_services.task_decide(
-            user=user, task_id=application.process.task_set.filter(status="NEW").get().pk, decision="approve"
-        )
+    approve_all(world, application)
     other = PartnerFactory(name="Université de Lyon", country="FR", city="Lyon", erasmus_code="F  LYON03")
 
     client.force_login(world.head_ce)
@@ -535,7 +499,7 @@ def test_partner_list_search_and_partner_page_with_quotas_and_mobilities(client,
 
 def test_partner_edit_validates_and_keeps_units_agreements_name(client, world):
     partner = world.partners[0]
-    unit = services.partner_update(partner=partner, actor=world.admin, units=["Faculty of Law"]).units.get()
+    unit = partner_services.partner_update(partner=partner, actor=world.admin, units=["Faculty of Law"]).units.get()
     services.agreement_create_draft(
         actor=world.coordinator_ce,
         department=world.departments["ce"],
@@ -576,7 +540,7 @@ def test_partner_edit_validates_and_keeps_units_agreements_name(client, world):
 
 
 def test_inbox_lists_applications_and_agreements_with_constant_queries(client, world, draft):
-    services.agreement_submit(agreement=draft, actor=world.coordinator_ce)
+    case_submit(case=draft, actor=world.coordinator_ce)
     make_submitted_application(world)
     # the head has the agreement now; the application reaches them after the coordinator
     client.force_login(world.head_ce)
@@ -586,8 +550,8 @@ def test_inbox_lists_applications_and_agreements_with_constant_queries(client, w
     assert world.partners[0].name in page and draft.title in page and "Computer Engineering" in page
     one = count_queries(client, url)
     for _ in range(4):
-        services.agreement_submit(
-            agreement=services.agreement_create_draft(
+        case_submit(
+            case=services.agreement_create_draft(
                 actor=world.coordinator_ce, department=world.departments["ce"], **iia_terms(PartnerFactory())
             ),
             actor=world.coordinator_ce,
@@ -618,7 +582,7 @@ def test_a_renewal_and_its_predecessor_link_to_each_other(client, world):
 
 
 def test_agreement_pages_render_in_azerbaijani(client, world, draft):
-    services.agreement_submit(agreement=draft, actor=world.coordinator_ce)
+    case_submit(case=draft, actor=world.coordinator_ce)
     client.force_login(world.head_ce)
     client.post("/i18n/setlang/", {"language": "az", "next": "/"})
     expected = {

@@ -4,38 +4,17 @@ the quota of the agreement it falls under, never below zero, also when two calls
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
 
 from agreements import services as agreement_services
 from agreements.models import AgreementQuota, AgreementStatus
 from applications.models import ApplicationStatus, CallPlace
 from applications.services import call_places_from_agreements
 from core.errors import NoPlaceLeft
-from tests.agreements.conftest import iia_terms
-from tests.api.test_races import decide_as, run_together
-from tests.conftest import make_submitted_application
-from tests.factories import CallFactory, UserFactory
+from tests.support.agreements import active_agreement
+from tests.support.concurrency import decide_as, run_together
+from tests.support.drivers import approve_all, decide, make_submitted_application
+from tests.support.factories import CallFactory, UserFactory
 from workflows.selectors import open_task_for_application
-from workflows.services import task_decide
-
-
-def active_agreement(world, partner, places=2):
-    terms = iia_terms(partner)
-    terms["conditions"][0]["mobilities_per_year"] = places
-    agreement = agreement_services.agreement_create_draft(
-        actor=world.coordinator_ce, department=world.departments["ce"], **terms
-    )
-    with transaction.atomic():
-        agreement_services.agreement_activate(agreement=agreement)
-    agreement.refresh_from_db()
-    return agreement
-
-
-def approve_all(world, application):
-    for name in ("coordinator_ce", "head_ce", "prorector"):
-        task = open_task_for_application(application=application)
-        application = task_decide(user=getattr(world, name), task_id=task.pk, decision="approve", comment="ok")
-    return application
 
 
 def student(world):
@@ -74,11 +53,9 @@ def test_two_calls_share_the_yearly_quota_and_it_never_goes_negative(world):
     assert fall_place.places_left == 0
     other = make_submitted_application(world, student(world), call=fall, choices=[partner.pk])
     for name in ("coordinator_ce", "head_ce"):
-        task = open_task_for_application(application=other)
-        task_decide(user=getattr(world, name), task_id=task.pk, decision="approve", comment="ok")
+        decide(getattr(world, name), other)
     with pytest.raises(NoPlaceLeft):
-        task = open_task_for_application(application=other)
-        task_decide(user=world.prorector, task_id=task.pk, decision="approve", comment="ok")
+        decide(world.prorector, other)
     other.refresh_from_db()
     assert other.status == ApplicationStatus.PRORECTOR_REVIEW
     quota.refresh_from_db()
@@ -110,8 +87,7 @@ def test_two_approvals_in_two_calls_race_for_the_last_quota_place(world):
         call_places_from_agreements(call=call)
         application = make_submitted_application(world, student(world), call=call, choices=[partner.pk])
         for name in ("coordinator_ce", "head_ce"):
-            task = open_task_for_application(application=application)
-            task_decide(user=getattr(world, name), task_id=task.pk, decision="approve", comment="ok")
+            decide(getattr(world, name), application)
         applications.append(application)
     tasks = [open_task_for_application(application=a).pk for a in applications]
     outcomes = run_together(decide_as("prorector", tasks[0]), decide_as("prorector", tasks[1]))

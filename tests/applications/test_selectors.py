@@ -6,8 +6,8 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from applications.selectors import access_application, access_document, application_list
-from tests.conftest import make_ready_application, make_submitted_application
-from tests.factories import CallPlaceFactory, UserFactory
+from tests.support.drivers import make_ready_application, make_submitted_application
+from tests.support.factories import CallPlaceFactory, UserFactory
 from workflows.selectors import inbox_tasks
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,10 @@ from applications import services
 from applications.models import Application, ApplicationStatus, Call, CaseEvent
 from core.errors import StaleState
 from documents.models import Document
-from tests.conftest import make_ready_application, pdf_upload
-from tests.factories import PNG_BYTES, CallFactory, CallPlaceFactory, valid_application_fields
+from tests.support.drivers import make_ready_application
+from tests.support.factories import CallFactory, CallPlaceFactory, valid_application_fields
+from tests.support.files import PNG_BYTES, pdf_upload
+from workflows.services import case_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +86,7 @@ def test_create_refuses_invalid_fields(world):
 def test_submit_lists_every_missing_item_by_field(world):
     app = services.application_create(applicant=world.student1, call=world.call, choices=[world.partners[0].pk])
     with pytest.raises(ValidationError) as exc:
-        services.application_submit(application=app, actor=world.student1)
+        case_submit(case=app, actor=world.student1)
     errors = field_errors(exc)
     assert {"motivation", "period_start", "period_end", "year_of_study", "gpa", "language_level", "documents"} <= set(
         errors
@@ -103,7 +105,7 @@ def test_submit_checks_eligibility(world, field, value, needle):
     app = make_ready_application(world)
     services.application_update(application=app, actor=world.student1, **{field: value})
     with pytest.raises(ValidationError) as exc:
-        services.application_submit(application=app, actor=world.student1)
+        case_submit(case=app, actor=world.student1)
     assert list(field_errors(exc)) == [field]
     assert needle in field_errors(exc)[field][0]
 
@@ -113,15 +115,15 @@ def test_submit_after_the_deadline_is_refused(world):
     Call.objects.filter(pk=world.call.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
     app.refresh_from_db()
     with pytest.raises(ValidationError) as exc:
-        services.application_submit(application=app, actor=world.student1)
+        case_submit(case=app, actor=world.student1)
     assert "deadline" in field_errors(exc)["call"][0]
 
 
 def test_submitted_application_is_frozen_and_submit_twice_is_stale(world):
     app = make_ready_application(world)
-    services.application_submit(application=app, actor=world.student1)
+    case_submit(case=app, actor=world.student1)
     with pytest.raises(StaleState):
-        services.application_submit(application=app, actor=world.student1)
+        case_submit(case=app, actor=world.student1)
     with pytest.raises(StaleState):
         services.application_update(application=app, actor=world.student1, motivation="changed")
     with pytest.raises(StaleState):
@@ -136,7 +138,7 @@ def test_only_the_applicant_changes_or_submits(world):
     with pytest.raises(PermissionDenied):
         services.application_update(application=app, actor=world.student2, motivation="mine now")
     with pytest.raises(PermissionDenied):
-        services.application_submit(application=app, actor=world.coordinator_ce)
+        case_submit(case=app, actor=world.coordinator_ce)
     with pytest.raises(PermissionDenied):
         services.document_attach(application=app, actor=world.student2, kind="transcript", file=pdf_upload())
 

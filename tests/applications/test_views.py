@@ -1,47 +1,20 @@
 """The applicant's pages and the case page, driven through the Django test client."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.models import Application, ApplicationStatus, DocumentKind
-from tests.conftest import make_ready_application, make_submitted_application, pdf_upload
-from tests.factories import CallFactory, CallPlaceFactory, valid_application_fields
+from tests.support.drivers import another_call, make_ready_application, make_submitted_application
+from tests.support.pages import (
+    application_form_data,
+    count_queries,
+    create_through_pages,
+    submit_through_pages,
+    text,
+    upload_through_pages,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def application_form_data(world, choices=None, **overrides) -> dict:
-    """The new/edit form as a browser posts it."""
-    data = {k: str(v) for k, v in valid_application_fields().items()}
-    choices = choices if choices is not None else [world.partners[0].pk, world.partners[2].pk]
-    for rank in (1, 2, 3):
-        data[f"choice_{rank}"] = str(choices[rank - 1]) if len(choices) >= rank else ""
-    data.update(overrides)
-    return data
-
-
-def create_through_pages(client, world, **overrides) -> Application:
-    response = client.post(
-        reverse("applications:create", args=[world.call.pk]), application_form_data(world, **overrides)
-    )
-    assert response.status_code == 302, response.content.decode()[:2000]
-    return Application.objects.get(pk=int(response.url.rstrip("/").split("/")[-1]))
-
-
-def upload_through_pages(client, application, kind, name="document.pdf"):
-    return client.post(
-        reverse("applications:upload", args=[application.pk]), {"kind": kind, "file": pdf_upload(name)}, follow=True
-    )
-
-
-def submit_through_pages(client, application, follow=True):
-    return client.post(reverse("applications:submit", args=[application.pk]), follow=follow)
-
-
-def text(response) -> str:
-    return response.content.decode()
 
 
 # --- anonymous users and the start page ---------------------------------------------------------
@@ -294,21 +267,6 @@ def test_non_applicants_cannot_open_the_new_application_pages(client, world):
     client.force_login(world.coordinator_ce)
     assert client.get(reverse("applications:new")).status_code == 403
     assert client.get(reverse("applications:create", args=[world.call.pk])).status_code == 403
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
-def another_call(world):
-    """One live application per applicant and call: lists of several cases need several calls."""
-    call = CallFactory()
-    for place in world.places:
-        CallPlaceFactory(call=call, partner=place.partner, places=place.places)
-    return call
 
 
 def test_my_applications_runs_a_constant_number_of_queries(client, world):

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from agreements.models import Agreement, AgreementStatus
-from tests.factories import PDF_BYTES
+from tests.support.files import PDF_BYTES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,10 +11,11 @@ from playwright.sync_api import expect
 
 from agreements import services as agreement_services
 from applications import services as application_services
-from tests.agreements.conftest import iia_terms
-from tests.conftest import make_submitted_application
-from tests.factories import valid_application_fields
+from tests.support.agreements import iia_terms
+from tests.support.drivers import make_submitted_application
+from tests.support.factories import valid_application_fields
 from workflows.selectors import open_task_for_agreement, open_task_for_application
+from workflows.services import case_submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -128,7 +129,7 @@ def cases(world):
         department=world.departments["ce"],
         **iia_terms(world.partners[1], title="Agreement in approval"),
     )
-    agreement_services.agreement_submit(agreement=in_approval, actor=world.coordinator_ce)
+    case_submit(case=in_approval, actor=world.coordinator_ce)
     return {
         "submitted": submitted,
         "draft_application": draft_application,
@@ -227,7 +228,7 @@ def test_every_main_page_loads_without_a_csp_violation(world, cases, browser, li
     admin.visit(f"{url}/admin/applications/application/", wait_for="#result_list")
     admin.visit(f"{url}/admin/applications/application/{cases['submitted'].pk}/change/", wait_for="#content")
     admin.visit(f"{url}/admin/agreements/agreement/{cases['draft'].pk}/change/", wait_for="#content")
-    admin.visit(f"{url}/admin/agreements/partnerinstitution/?q=Partner", wait_for="#result_list")
+    admin.visit(f"{url}/admin/partners/partnerinstitution/?q=Partner", wait_for="#result_list")
     admin.visit(f"{url}/admin/accounts/user/{world.student1.pk}/change/", wait_for="#content")
     admin.visit(f"{url}/admin/auth/group/", wait_for="#result_list")
     admin.visit(f"{url}/admin/viewflow/task/", wait_for="#result_list")

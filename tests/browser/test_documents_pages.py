@@ -9,13 +9,14 @@ from playwright.sync_api import expect
 
 from applications import services as application_services
 from applications.models import Application, ApplicationStatus
-from tests.documents.conftest import PDF_BYTES, documents_worker, worker_env  # noqa: F401 - the real worker fixture
-from tests.factories import valid_application_fields
+from tests.support.drivers import decide
+from tests.support.factories import valid_application_fields
+from tests.support.files import PDF_BYTES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_documents_from_upload_to_decision_letter(world, documents_worker, open_as, tmp_path):  # noqa: F811
+def test_documents_from_upload_to_decision_letter(world, documents_worker, open_as, tmp_path):
     # student1 has a draft; the call asks for a transcript and a passport copy
     application = application_services.application_create(
         applicant=world.student1, call=world.call, choices=[world.partners[0].pk], **valid_application_fields()
@@ -57,11 +58,8 @@ def test_documents_from_upload_to_decision_letter(world, documents_worker, open_
         assert stranger.request.get(f"{base}{document.get_absolute_url()}").status == 404
 
     # the three approvals; the approved case then shows its decision letter
-    from tests.api.conftest import open_task_id
-    from workflows.services import task_decide
-
     for user in (world.coordinator_ce, world.head_ce, world.prorector):
-        task_decide(user=user, task_id=open_task_id(application.pk), decision="approve", comment="Bəli")
+        decide(user, application, "approve", "Bəli")
     assert Application.objects.get(pk=application.pk).status == ApplicationStatus.APPROVED
     documents_worker.wait_for(
         lambda: application.documents.filter(kind="decision_letter").exists(), 60, "no decision letter"

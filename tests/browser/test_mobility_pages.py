@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from applications.models import Application, ApplicationStatus
-from tests.conftest import make_submitted_application
-from tests.factories import PDF_BYTES
+from tests.support.drivers import make_submitted_application
+from tests.support.files import PDF_BYTES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,19 +6,14 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from applications import services as application_services
-from tests.api.conftest import application_url, token_client
-from tests.conftest import make_ready_application, make_submitted_application
-from workflows.services import task_decide
+from tests.support.api import application_url, token_client
+from tests.support.drivers import approve_all, make_ready_application, make_submitted_application
 
 pytestmark = pytest.mark.django_db
 
 
 def finally_approved(world):
-    from tests.api.conftest import open_task_id
-
-    application = make_submitted_application(world)
-    for user in (world.coordinator_ce, world.head_ce, world.prorector):
-        task_decide(user=user, task_id=open_task_id(application.pk), decision="approve", comment="ok")
+    application = approve_all(world, make_submitted_application(world))
     application_services.decision_letter_generate(application_id=application.pk)
     return application
 

@@ -31,8 +31,8 @@ from documents import active_content
 from documents.models import Document, DocumentStatus
 from documents.services import document_process
 from documents.validation import JPEG, PDF, PNG, inspect_file
-from tests.conftest import make_ready_application
-from tests.documents.conftest import stored_files, upload
+from tests.support.drivers import make_ready_application
+from tests.support.files import stored_files, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -512,7 +512,7 @@ def test_the_page_refuses_a_pdf_with_javascript_under_the_file_field(client, wor
 
 
 def test_the_api_refuses_an_image_with_web_page_code_under_file(world):
-    from tests.api.conftest import application_url, token_client
+    from tests.support.api import application_url, token_client
 
     application = make_ready_application(world)
     files = stored_files()

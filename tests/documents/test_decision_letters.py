@@ -10,9 +10,7 @@ from applications import services as application_services
 from applications.models import ApplicationStatus, CaseEvent
 from documents.letters import FONT_DIR
 from documents.models import Document, DocumentKind, DocumentStatus
-from tests.api.conftest import open_task_id
-from tests.conftest import make_submitted_application
-from workflows.services import task_decide
+from tests.support.drivers import approve_all, decide, make_submitted_application
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +24,7 @@ def pdf_text(document) -> str:
         document.file.close()
 
 
-def approve_all(world, application):
-    comments = {"coordinator_ce": "Güclü namizəd", "head_ce": "Razıyam", "prorector": "Təsdiq; uğurlar!"}
-    for username, comment in comments.items():
-        task_decide(
-            user=getattr(world, username), task_id=open_task_id(application.pk), decision="approve", comment=comment
-        )
+COMMENTS = {"coordinator_ce": "Güclü namizəd", "head_ce": "Razıyam", "prorector": "Təsdiq; uğurlar!"}
 
 
 def test_final_approval_produces_one_bilingual_letter_after_commit(
@@ -44,13 +37,11 @@ def test_final_approval_produces_one_bilingual_letter_after_commit(
 
     # when the coordinator and head approve, nothing is generated; the prorector's approval commits one
     with django_capture_on_commit_callbacks(execute=True):
-        task_decide(
-            user=world.coordinator_ce, task_id=open_task_id(application.pk), decision="approve", comment="Güclü"
-        )
-        task_decide(user=world.head_ce, task_id=open_task_id(application.pk), decision="approve", comment="Razıyam")
+        decide(world.coordinator_ce, application, "approve", "Güclü")
+        decide(world.head_ce, application, "approve", "Razıyam")
     assert not application.documents.filter(kind=DocumentKind.DECISION_LETTER).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        task_decide(user=world.prorector, task_id=open_task_id(application.pk), decision="approve", comment="Uğurlar!")
+        decide(world.prorector, application, "approve", "Uğurlar!")
 
     # then the case has exactly one decision letter, generated (no uploader), ready, a real PDF
     letter = application.documents.get(kind=DocumentKind.DECISION_LETTER)
@@ -80,7 +71,7 @@ def test_final_approval_produces_one_bilingual_letter_after_commit(
 
 def test_regenerating_makes_no_duplicate(world):
     application = make_submitted_application(world)
-    approve_all(world, application)
+    approve_all(world, application, comments=COMMENTS)
     first = application_services.decision_letter_generate(application_id=application.pk)
     again = application_services.decision_letter_generate(application_id=application.pk)
     assert first.pk == again.pk
@@ -90,12 +81,7 @@ def test_regenerating_makes_no_duplicate(world):
 
 def test_a_rejection_letter_names_the_reason(world):
     application = make_submitted_application(world)
-    task_decide(
-        user=world.coordinator_ce,
-        task_id=open_task_id(application.pk),
-        decision="reject",
-        comment="Dil sertifikatı çatışmır",
-    )
+    decide(world.coordinator_ce, application, "reject", "Dil sertifikatı çatışmır")
     letter = application_services.decision_letter_generate(application_id=application.pk)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.REJECTED
@@ -118,7 +104,7 @@ def test_the_font_ships_with_the_code():
 
 def test_the_applicant_sees_the_letter_on_the_case_page(world, client):
     application = make_submitted_application(world)
-    approve_all(world, application)
+    approve_all(world, application, comments=COMMENTS)
     letter = application_services.decision_letter_generate(application_id=application.pk)
     client.force_login(world.student1)
     body = client.get(application.get_absolute_url()).content.decode()

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from applications import services as application_services
-from tests.api.conftest import application_url, token_client
-from tests.conftest import make_ready_application, make_submitted_application
-from tests.documents.conftest import PDF_BYTES, upload
+from tests.support.api import application_url, token_client
+from tests.support.drivers import make_ready_application, make_submitted_application
+from tests.support.files import PDF_BYTES, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,9 @@ from applications.models import ApplicationStatus
 from documents.models import Document, DocumentStatus
 from documents.scanning import ScanUnavailable, scan_stream
 from documents.services import document_process, document_requeue_pending
-from tests.conftest import make_ready_application, make_submitted_application
-from tests.documents.conftest import EICAR, PDF_BYTES, free_port, upload
+from tests.support.drivers import make_ready_application, make_submitted_application
+from tests.support.files import EICAR, PDF_BYTES, upload
+from tests.support.harness import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -140,18 +141,18 @@ def test_submitting_with_a_rejected_required_document_fails_under_documents(worl
 
 
 def test_the_api_submit_answers_400_under_documents_for_a_rejected_document(world):
-    from tests.api.conftest import application_url, token_client
+    from tests.support.api import application_url, token_client
 
     application = make_ready_application(world)
     reject(application.documents.get(kind="passport_copy"), "The stored file is missing.")
     response = token_client("student1").post(application_url(application.pk, "submit/"))
     assert response.status_code == 400
-    assert list(response.json()) == ["documents"]
+    assert response.json()["codes"] == {"documents": ["document_rejected"]}
     assert "Passport copy (version 1) was rejected" in response.json()["documents"][0]
 
 
 def test_approvers_see_pending_and_rejected_flags_on_the_case_and_task_pages(world, client):
-    from tests.api.conftest import open_task_id
+    from tests.support.drivers import open_task_id
 
     application = make_submitted_application(world)
     transcript = application.documents.get(kind="transcript")

@@ -17,9 +17,9 @@ from moto.server import ThreadedMotoServer
 from applications import services as application_services
 from documents.models import Document, DocumentStatus
 from documents.services import atomic_storing, document_process, document_store
-from tests.api.conftest import application_url, token_client
-from tests.conftest import make_ready_application
-from tests.documents.conftest import PDF_BYTES, upload
+from tests.support.api import application_url, token_client
+from tests.support.drivers import make_ready_application
+from tests.support.files import PDF_BYTES, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ import requests
 from django.core.files.storage import default_storage
 from django.test import override_settings
 
-from tests.conftest import make_ready_application
-from tests.documents.conftest import PDF_BYTES
+from tests.support.drivers import make_ready_application
+from tests.support.files import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
 

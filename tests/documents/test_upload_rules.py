@@ -9,8 +9,8 @@ from applications import services as application_services
 from applications.models import CaseEvent
 from documents.models import Document, DocumentKind, DocumentStatus
 from documents.services import atomic_storing, document_store
-from tests.conftest import make_ready_application
-from tests.documents.conftest import (
+from tests.support.drivers import make_ready_application
+from tests.support.files import (
     JPEG_BYTES,
     PDF_BYTES,
     PNG_BYTES,
@@ -221,7 +221,7 @@ def test_the_page_shows_the_reason_under_the_file_field_and_stores_nothing(clien
 
 
 def test_the_api_answers_400_under_file_and_stores_nothing(world):
-    from tests.api.conftest import application_url, token_client
+    from tests.support.api import application_url, token_client
 
     client = token_client("student1")
     application = make_ready_application(world)
@@ -233,13 +233,14 @@ def test_the_api_answers_400_under_file_and_stores_nothing(world):
     )
     assert response.status_code == 400
     assert "does not match its extension" in response.json()["file"][0]
+    assert response.json()["codes"] == {"file": ["file_type"]}
     refused_kind = client.post(
         application_url(application.pk, "documents/"),
         {"kind": "decision_letter", "file": upload("x.pdf", PDF_BYTES)},
         format="multipart",
     )
     assert refused_kind.status_code == 400
-    assert list(refused_kind.json()) == ["kind"]
+    assert refused_kind.json()["codes"] == {"kind": ["invalid_choice"]}
     assert stored_files() == files
     assert application.documents.count() == 2
 

@@ -7,10 +7,9 @@ import pytest
 
 from applications import services as application_services
 from applications.models import CaseEvent
-from tests.api.conftest import open_task_id
-from tests.conftest import make_submitted_application
-from tests.documents.conftest import PDF_BYTES, upload
-from workflows.services import task_decide
+from tests.support.drivers import decide, make_submitted_application
+from tests.support.files import PDF_BYTES, upload
+from workflows.services import case_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -42,15 +41,13 @@ def test_a_new_upload_is_the_next_version_and_the_old_one_is_untouched(world, re
 def test_each_decision_records_the_versions_it_was_taken_on(world):
     # given a submitted case that the coordinator sends back
     application = make_submitted_application(world)
-    task_decide(
-        user=world.coordinator_ce, task_id=open_task_id(application.pk), decision="request_changes", comment="Newer"
-    )
+    decide(world.coordinator_ce, application, "request_changes", "Newer")
     # when the applicant uploads a second transcript and resubmits, and the coordinator approves
     v2 = application_services.document_attach(
         application=application, actor=world.student1, kind="transcript", file=upload("v2.pdf", PDF_V2)
     )
-    application_services.application_submit(application=application, actor=world.student1)
-    task_decide(user=world.coordinator_ce, task_id=open_task_id(application.pk), decision="approve", comment="Fine")
+    case_submit(case=application, actor=world.student1)
+    decide(world.coordinator_ce, application, "approve", "Fine")
 
     # then the send-back names version 1 and the approval version 2, with their checksums
     sent_back, approved = CaseEvent.objects.filter(
@@ -62,7 +59,7 @@ def test_each_decision_records_the_versions_it_was_taken_on(world):
     assert versions["passport_copy"][0] == 1
     assert {d["status"] for d in approved.data["documents"]} == {"pending"}
     # and the API's history shows the same
-    from tests.api.conftest import application_url, token_client
+    from tests.support.api import application_url, token_client
 
     history = token_client("coordinator_ce").get(application_url(application.pk, "history/")).json()["results"]
     assert history[-1]["data"]["documents"] == approved.data["documents"]

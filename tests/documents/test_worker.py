@@ -11,10 +11,8 @@ from pypdf import PdfReader
 
 from applications.tasks import decision_letter_task
 from documents.models import Document, DocumentKind, DocumentStatus
-from tests.api.conftest import open_task_id
-from tests.conftest import make_submitted_application
-from tests.documents.conftest import EICAR, PDF_BYTES, upload
-from workflows.services import task_decide
+from tests.support.drivers import decide, make_submitted_application
+from tests.support.files import EICAR, PDF_BYTES, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -67,10 +65,10 @@ def test_a_final_approval_produces_exactly_one_decision_letter(world, documents_
     # given a submitted case approved by the coordinator and the head
     application = make_submitted_application(world)
     for user in (world.coordinator_ce, world.head_ce):
-        task_decide(user=user, task_id=open_task_id(application.pk), decision="approve", comment="Bəli")
+        decide(user, application, "approve", "Bəli")
 
     # when the prorector's approval commits
-    task_decide(user=world.prorector, task_id=open_task_id(application.pk), decision="approve", comment="Uğurlar")
+    decide(world.prorector, application, "approve", "Uğurlar")
 
     # then the worker stores one decision letter for the case
     letters = Document.objects.filter(application__pk=application.pk, kind=DocumentKind.DECISION_LETTER)
@@ -94,7 +92,7 @@ def test_a_final_approval_produces_exactly_one_decision_letter(world, documents_
 
 
 def _form(world):
-    from tests.factories import valid_application_fields
+    from tests.support.factories import valid_application_fields
 
     data = {k: str(v) for k, v in valid_application_fields().items()}
     data.update({"choice_1": str(world.partners[0].pk), "choice_2": "", "choice_3": ""})

@@ -8,11 +8,9 @@ from urllib.parse import urlparse
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection
 
 from config.celery import app
-from tests.api.conftest import token_client
-from tests.notifications.harness import RedisServer, SmtpRecorder, Worker, celery_broker
+from tests.support.harness import RedisServer, SmtpRecorder, Worker, celery_broker, test_database_url
 
 # Fast retries and a short send lease, so the fault tests finish in seconds (production waits minutes).
 FAST = {
@@ -42,19 +40,6 @@ def eager_celery():
 
 
 @pytest.fixture
-def clients(world):
-    """clients.<username>: an API client with that demo user's token (as in tests/api)."""
-
-    class Clients:
-        def __getattr__(self, username):
-            client = token_client(username)
-            setattr(self, username, client)
-            return client
-
-    return Clients()
-
-
-@pytest.fixture
 def smtp():
     server = SmtpRecorder().start()
     try:
@@ -63,16 +48,11 @@ def smtp():
         server.stop()
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 class Delivery(SimpleNamespace):
     def start_worker(self, *, beat=False, **env) -> Worker:
         worker = Worker(
             log=self.tmp_path / f"worker{len(self.workers)}.log",
-            database_url=_database_url(),
+            database_url=test_database_url(),
             broker_url=self.broker_url,
             smtp_port=self.smtp.port,
             beat=beat,

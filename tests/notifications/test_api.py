@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from notifications import services
 from notifications.models import Channel, Notification, TaskDeadline
-from tests.api.conftest import TASKS_URL, open_task_id
-from tests.conftest import make_submitted_application
+from tests.support.api import TASKS_URL
+from tests.support.drivers import make_submitted_application, open_task_id
 
 pytestmark = pytest.mark.django_db
 

@@ -8,17 +8,14 @@ from datetime import timedelta
 import pytest
 from django.db import transaction
 from django.utils import timezone
-from viewflow.workflow.models import Task
 
-from applications.services import application_submit
 from notifications import services
 from notifications.models import Channel, Notification, NotificationKind, NotificationStatus, TaskDeadline
-from notifications.tasks import task_due_soon_reminders_task, task_escalations_task, task_overdue_reminders_task
-from tests.api.conftest import api_decide, application_url, token_client
-from tests.conftest import make_ready_application, make_submitted_application
-from tests.notifications.harness import wait_until
-from workflows.permissions import OPEN_TASK_STATUSES
-from workflows.services import task_decide
+from tests.support.api import api_decide, application_url, token_client
+from tests.support.drivers import decide, make_ready_application, make_submitted_application, open_task
+from tests.support.harness import wait_until
+from workflows.services import case_submit
+from workflows.tasks import task_due_soon_reminders_task, task_escalations_task, task_overdue_reminders_task
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,10 +45,6 @@ def assert_each_email_once(delivery):
     """Every email notification in the database was sent, and the SMTP server accepted each exactly once."""
     assert sorted(delivery.smtp.keys()) == expected_keys()
     assert set(email_rows().values_list("status", flat=True)) == {NotificationStatus.SENT}
-
-
-def open_task(application):
-    return Task.objects.get(process__mobilityprocess__application=application, status__in=OPEN_TASK_STATUSES)
 
 
 def notify_one(user, event="test:one"):
@@ -99,12 +92,12 @@ def test_a_rolled_back_change_sends_nothing(world, delivery):
 
     # when its submission rolls back
     with pytest.raises(RuntimeError), transaction.atomic():
-        application_submit(application=application, actor=world.student1)
+        case_submit(case=application, actor=world.student1)
         raise RuntimeError("something later in the transaction failed")
 
     # then no notification exists; and once a later submission commits, only its own two emails arrive
     assert not Notification.objects.exists()
-    application_submit(application=application, actor=world.student1)
+    case_submit(case=application, actor=world.student1)
     wait_for_emails(delivery, 2)
     assert delivery.smtp.count() == 2
     assert_each_email_once(delivery)
@@ -240,7 +233,7 @@ def test_reminder_and_escalation_jobs_run_twice_send_each_message_once(world, de
     due_soon = make_submitted_application(world)
     late_coordinator = make_submitted_application(world, world.student2)
     late_head = make_submitted_application(world, world.student3)
-    task_decide(user=world.coordinator_math, task_id=open_task(late_head).pk, decision="approve", comment="ok")
+    decide(world.coordinator_math, late_head)
     wait_for_emails(delivery, email_rows().count())
     delivery.smtp.clear()
     now = timezone.now()

@@ -7,12 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from viewflow.workflow.models import Task
 
 from notifications import services
 from notifications.models import Channel, Notification, NotificationPreference, TaskDeadline
-from tests.conftest import make_submitted_application
-from workflows.permissions import OPEN_TASK_STATUSES
+from tests.support.drivers import make_submitted_application, open_task
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +125,7 @@ def test_preferences_page_saves_choices(client, world):
 def test_the_inbox_shows_due_dates_with_the_overdue_first(client, world):
     on_time = make_submitted_application(world)
     late = make_submitted_application(world, world.student2)
-    late_task = Task.objects.get(process__mobilityprocess__application=late, status__in=OPEN_TASK_STATUSES)
+    late_task = open_task(late)
     TaskDeadline.objects.filter(task=late_task).update(due_at=timezone.now() - timedelta(days=1))
     client.force_login(world.coordinator_ce)
 

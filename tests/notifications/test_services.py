@@ -12,7 +12,6 @@ from django.utils.formats import date_format
 from viewflow.workflow.models import Task
 
 from accounts.roles import Role
-from applications.services import application_submit
 from notifications import services
 from notifications.models import (
     Channel,
@@ -22,10 +21,10 @@ from notifications.models import (
     NotificationStatus,
     TaskDeadline,
 )
-from tests.conftest import make_ready_application, make_submitted_application
-from tests.factories import CallFactory, CallPlaceFactory, UserFactory
-from workflows.permissions import OPEN_TASK_STATUSES
-from workflows.services import task_decide
+from tests.support.drivers import decide, make_ready_application, make_submitted_application, open_task
+from tests.support.factories import CallFactory, CallPlaceFactory, UserFactory
+from workflows import reminders
+from workflows.services import case_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -35,14 +34,6 @@ def rows(**filters):
         (n.recipient.username, n.kind, n.channel)
         for n in Notification.objects.filter(**filters).select_related("recipient")
     )
-
-
-def open_task(application):
-    return Task.objects.get(process__mobilityprocess__application=application, status__in=OPEN_TASK_STATUSES)
-
-
-def decide(world, application, user, decision, comment="ok"):
-    return task_decide(user=user, task_id=open_task(application).pk, decision=decision, comment=comment)
 
 
 @pytest.fixture
@@ -105,14 +96,14 @@ def test_decisions_reach_the_applicant_with_the_comment_and_the_next_approver_ge
     application = make_submitted_application(world)
     Notification.objects.all().delete()
 
-    decide(world, application, world.coordinator_ce, "approve")
+    decide(world.coordinator_ce, application, "approve")
     # an intermediate approval is not a decision on the case for the applicant: only the head hears of it
     assert rows() == [
         ("head_ce", NotificationKind.TASK_AVAILABLE, Channel.EMAIL),
         ("head_ce", NotificationKind.TASK_AVAILABLE, Channel.IN_APP),
     ]
 
-    decide(world, application, world.head_ce, "request_changes", comment="Add your language certificate.")
+    decide(world.head_ce, application, "request_changes", comment="Add your language certificate.")
     sent_back = Notification.objects.get(recipient=world.student1, kind="changes_requested", channel=Channel.IN_APP)
     assert "Add your language certificate." in sent_back.body
     assert "Department head review" in sent_back.body
@@ -121,14 +112,14 @@ def test_decisions_reach_the_applicant_with_the_comment_and_the_next_approver_ge
 
 def test_a_rejection_gives_the_reason_and_a_final_approval_the_nomination(world):
     rejected = make_submitted_application(world)
-    decide(world, rejected, world.coordinator_ce, "reject", comment="The GPA certificate is forged.")
+    decide(world.coordinator_ce, rejected, "reject", comment="The GPA certificate is forged.")
     reason = Notification.objects.get(recipient=world.student1, kind="rejected", channel=Channel.IN_APP)
     assert "The GPA certificate is forged." in reason.body
 
     approved = make_submitted_application(world, world.student2)
-    decide(world, approved, world.coordinator_ce, "approve")
-    decide(world, approved, world.head_ce, "approve")
-    decide(world, approved, world.prorector, "approve", comment="Welcome aboard.")
+    decide(world.coordinator_ce, approved, "approve")
+    decide(world.head_ce, approved, "approve")
+    decide(world.prorector, approved, "approve", comment="Welcome aboard.")
     item = Notification.objects.get(recipient=world.student2, kind="approved", channel=Channel.IN_APP)
     assert world.partners[0].name in item.body
     assert "Welcome aboard." in item.body
@@ -139,7 +130,7 @@ def test_a_rolled_back_submission_leaves_no_notification(world, sent):
 
     def submit_then_fail():
         with transaction.atomic():
-            application_submit(application=application, actor=world.student1)
+            case_submit(case=application, actor=world.student1)
             raise RuntimeError("later failure")
 
     with pytest.raises(RuntimeError):
@@ -155,7 +146,7 @@ def test_a_rolled_back_submission_leaves_no_notification(world, sent):
 def test_emails_go_only_after_commit_and_once(world, sent, django_capture_on_commit_callbacks):
     application = make_ready_application(world)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        application_submit(application=application, actor=world.student1)
+        case_submit(case=application, actor=world.student1)
     assert mail.outbox == []  # not committed yet: nothing sent
 
     for callback in callbacks:
@@ -172,7 +163,7 @@ def test_emails_go_only_after_commit_and_once(world, sent, django_capture_on_com
 
 def test_the_email_carries_text_html_a_link_and_a_stable_message_id(world, sent):
     application = make_ready_application(world)
-    sent(lambda: application_submit(application=application, actor=world.student1))
+    sent(lambda: case_submit(case=application, actor=world.student1))
 
     [message] = [m for m in mail.outbox if m.to == [world.student1.email]]
     notification = Notification.objects.get(recipient=world.student1, channel=Channel.EMAIL)
@@ -286,7 +277,7 @@ def test_a_user_may_turn_off_a_channel_but_not_decisions_on_their_own_case(world
     )
 
     application = make_submitted_application(world)
-    decide(world, application, world.coordinator_ce, "request_changes", comment="More detail.")
+    decide(world.coordinator_ce, application, "request_changes", comment="More detail.")
 
     assert rows() == [
         ("coordinator_ce", "task_available", "in_app"),
@@ -307,8 +298,8 @@ def test_the_digest_replaces_task_emails_and_lists_the_waiting_tasks_once_a_day(
     # per-task notifications in the app only
     assert rows(recipient=world.coordinator_ce) == [("coordinator_ce", "task_available", "in_app")] * 2
 
-    sent(services.digests_send)
-    sent(services.digests_send)
+    sent(reminders.digests_send)
+    sent(reminders.digests_send)
 
     [digest] = Notification.objects.filter(kind=NotificationKind.DIGEST)
     assert digest.recipient == world.coordinator_ce and digest.channel == Channel.EMAIL
@@ -324,12 +315,12 @@ def test_reminders_and_escalations_go_to_whom_they_concern_once(world):
     soon = make_submitted_application(world)
     late = make_submitted_application(world, world.student2)
     late_head = make_submitted_application(world, world.student3)
-    decide(world, late_head, world.coordinator_math, "approve")
+    decide(world.coordinator_math, late_head, "approve")
     second_call = CallFactory()
     CallPlaceFactory(call=second_call, partner=world.partners[0], places=2)
     late_prorector = make_submitted_application(world, world.student1, call=second_call)
-    decide(world, late_prorector, world.coordinator_ce, "approve")
-    decide(world, late_prorector, world.head_ce, "approve")
+    decide(world.coordinator_ce, late_prorector, "approve")
+    decide(world.head_ce, late_prorector, "approve")
     now = timezone.now()
     for application, due in [(soon, now + timedelta(hours=20)), (late, now - timedelta(days=2, minutes=1))]:
         TaskDeadline.objects.filter(task=open_task(application)).update(due_at=due)
@@ -338,9 +329,9 @@ def test_reminders_and_escalations_go_to_whom_they_concern_once(world):
     Notification.objects.all().delete()
 
     for _ in range(2):
-        services.task_due_soon_remind(now=now)
-        services.task_overdue_remind(now=now)
-        services.task_escalate(now=now)
+        reminders.task_due_soon_remind(now=now)
+        reminders.task_overdue_remind(now=now)
+        reminders.task_escalate(now=now)
 
     assert rows(channel=Channel.EMAIL) == [
         ("coordinator_ce", "task_due_tomorrow", "email"),
@@ -362,7 +353,7 @@ def test_a_task_someone_took_is_reminded_to_them_only(world):
     TaskDeadline.objects.filter(task=task).update(due_at=timezone.now() - timedelta(hours=1))
     Notification.objects.all().delete()
 
-    services.task_overdue_remind()
+    reminders.task_overdue_remind()
 
     assert rows(channel=Channel.IN_APP) == [("coordinator_ce2", "task_overdue", "in_app")]
 
@@ -371,7 +362,7 @@ def test_the_applicant_hears_when_the_decision_letter_is_ready(world):
     from applications.services import decision_letter_generate
 
     application = make_submitted_application(world)
-    decide(world, application, world.coordinator_ce, "reject", comment="Incomplete.")
+    decide(world.coordinator_ce, application, "reject", comment="Incomplete.")
 
     decision_letter_generate(application_id=application.pk)
     decision_letter_generate(application_id=application.pk)  # a retry of the worker's task: no second notice
@@ -384,18 +375,18 @@ def test_the_applicant_hears_when_the_decision_letter_is_ready(world):
 
 def test_a_task_of_an_agreement_can_be_notified_the_same_way(world):
     # the agreement flow does not call it yet; this shows the service is ready for any kind of case
-    from agreements.services import agreement_create_draft, agreement_submit
-    from tests.agreements.conftest import iia_terms
+    from agreements.services import agreement_create_draft
+    from tests.support.agreements import iia_terms
     from workflows.selectors import open_task_for_agreement
 
     draft = agreement_create_draft(
         actor=world.coordinator_ce, department=world.departments["ce"], **iia_terms(world.partners[0])
     )
-    agreement = agreement_submit(agreement=draft, actor=world.coordinator_ce)
+    agreement = case_submit(case=draft, actor=world.coordinator_ce)
     task = open_task_for_agreement(agreement=agreement)
 
-    services.task_deadline_start(task=task)
-    services.task_available_notify(task=task)
+    reminders.task_deadline_start(task=task)
+    reminders.task_available_notify(task=task)
 
     item = Notification.objects.get(recipient=world.head_ce, channel=Channel.IN_APP)
     assert item.link == f"/tasks/{task.pk}/"

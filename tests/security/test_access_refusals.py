@@ -6,7 +6,7 @@ from django.db import DatabaseError
 from django.urls import reverse
 
 from accounts.models import AccessRefusal
-from tests.api.conftest import token_client
+from tests.support.api import token_client
 
 pytestmark = pytest.mark.django_db
 

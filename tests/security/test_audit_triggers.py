@@ -7,7 +7,8 @@ from django.db import connection
 
 from agreements.models import AgreementEvent, AgreementVersion
 from applications.models import CaseEvent
-from tests.agreements.conftest import iia_terms
+from tests.support.agreements import draft_agreement
+from tests.support.drivers import make_submitted_application
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,13 +34,8 @@ def raw_connection():
 
 @pytest.fixture
 def audit_rows(world):
-    from agreements import services as agreement_services
-    from tests.conftest import make_submitted_application
-
     make_submitted_application(world)
-    agreement_services.agreement_create_draft(
-        actor=world.coordinator_ce, department=world.departments["ce"], **iia_terms(world.partners[0])
-    )
+    draft_agreement(world)
     counts = {name: _count(table) for name, table in TABLES.items()}
     assert all(counts.values()), counts
     return counts

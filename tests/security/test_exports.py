@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from agreements import services
 from core.exports import csv_response, safe_cell
-from tests.agreements.conftest import iia_terms
-from tests.factories import PartnerFactory
+from tests.support.agreements import iia_terms
+from tests.support.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 
 from applications import services as application_services
-from tests.conftest import make_ready_application
-from tests.documents.conftest import PDF_BYTES, upload
+from tests.support.drivers import make_ready_application
+from tests.support.files import PDF_BYTES, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -3,40 +3,42 @@ answer again (same status, same body) instead of a 409, and the change happens o
 arrive at the same moment, on real PostgreSQL. The stored answer commits with the change or not at all."""
 
 import functools
-import threading
 from datetime import timedelta
 
 import pytest
 import yaml
 from django.core.management import call_command
-from django.db import connection
 from django.test import RequestFactory
 from django.test.client import encode_multipart
 from django.utils import timezone
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
-from rest_framework.test import APIClient
 
 from agreements.models import Agreement
 from applications.models import Application, ApplicationStatus, CaseEvent
 from core.idempotency import REPLAYED_HEADER, request_fingerprint
 from core.models import IdempotencyRecord
 from core.tasks import idempotency_records_purge_task
-from tests.agreements.test_api import AGREEMENTS_URL, agreement_body, agreement_task, agreement_url, task_url
-from tests.api.conftest import APPLICATIONS_URL, application_url, decision_url, pdf_file
-from tests.conftest import make_ready_application, make_submitted_application
-from tests.factories import CallFactory, CallPlaceFactory, valid_application_fields
+from tests.support.agreements import agreement_body
+from tests.support.api import (
+    AGREEMENTS_URL,
+    APPLICATIONS_URL,
+    agreement_task,
+    agreement_url,
+    application_url,
+    decision_url,
+    session_client,
+    task_url,
+)
+from tests.support.concurrency import run_together
+from tests.support.drivers import make_ready_application, make_submitted_application
+from tests.support.factories import CallFactory, CallPlaceFactory, valid_application_fields
+from tests.support.files import pdf_upload
 from workflows.selectors import open_task_for_application
 
 pytestmark = pytest.mark.django_db
 
 APPROVE = {"decision": "approve", "comment": "ok"}
-
-
-def api(user):
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def post(client, url, data=None, *, key=None, format="json"):
@@ -50,7 +52,7 @@ def approvals(application):
 
 def test_a_retried_decision_gets_the_first_answer_not_409(world, submitted_application):
     # given the coordinator's approval went through with a key, but its answer got lost
-    client = api(world.coordinator_ce)
+    client = session_client(world.coordinator_ce)
     task_id = open_task_for_application(application=submitted_application).pk
     first = post(client, decision_url(task_id), APPROVE, key="decide-1")
     assert first.status_code == 200, first.content
@@ -77,7 +79,7 @@ def test_a_retried_decision_gets_the_first_answer_not_409(world, submitted_appli
 
 
 def test_the_same_key_for_another_request_is_refused(world, submitted_application):
-    client = api(world.coordinator_ce)
+    client = session_client(world.coordinator_ce)
     task_id = open_task_for_application(application=submitted_application).pk
     assert post(client, decision_url(task_id), APPROVE, key="k-1").status_code == 200
 
@@ -92,7 +94,7 @@ def test_the_same_key_for_another_request_is_refused(world, submitted_applicatio
 
 
 def test_a_failed_request_is_not_remembered_so_the_fixed_one_can_use_the_key(world, submitted_application):
-    client = api(world.coordinator_ce)
+    client = session_client(world.coordinator_ce)
     task_id = open_task_for_application(application=submitted_application).pk
 
     # a rejection needs a comment: 400, and nothing is stored under the key
@@ -108,8 +110,8 @@ def test_a_failed_request_is_not_remembered_so_the_fixed_one_can_use_the_key(wor
 def test_keys_belong_to_their_user(world):
     # two applicants happen to pick the same key: each gets their own draft
     body = {"call": world.call.pk, "choices": [world.partners[0].pk], **valid_application_fields()}
-    first = post(api(world.student1), APPLICATIONS_URL, body, key="same-key")
-    second = post(api(world.student2), APPLICATIONS_URL, body, key="same-key")
+    first = post(session_client(world.student1), APPLICATIONS_URL, body, key="same-key")
+    second = post(session_client(world.student2), APPLICATIONS_URL, body, key="same-key")
 
     assert first.status_code == second.status_code == 201, (first.content, second.content)
     assert first.json()["id"] != second.json()["id"]
@@ -117,7 +119,7 @@ def test_keys_belong_to_their_user(world):
 
 
 def test_a_retried_create_submit_and_upload_happen_once(world):
-    client = api(world.student1)
+    client = session_client(world.student1)
     body = {"call": world.call.pk, "choices": [world.partners[0].pk], **valid_application_fields()}
 
     created = [post(client, APPLICATIONS_URL, body, key="create-1") for _ in range(2)]
@@ -132,7 +134,7 @@ def test_a_retried_create_submit_and_upload_happen_once(world):
             post(
                 client,
                 application_url(application_id, "documents/"),
-                {"kind": kind, "file": pdf_file()},
+                {"kind": kind, "file": pdf_upload()},
                 key=f"upload-{kind}",
                 format="multipart",
             )
@@ -151,20 +153,22 @@ def test_a_retried_create_submit_and_upload_happen_once(world):
 
 def test_an_upload_of_another_file_under_the_same_key_is_refused(world):
     application = make_ready_application(world)
-    client = api(world.student1)
+    client = session_client(world.student1)
     url = application_url(application.pk, "documents/")
     kind = next(iter(world.call.required_documents))
-    first = post(client, url, {"kind": kind, "file": pdf_file()}, key="up", format="multipart")
+    first = post(client, url, {"kind": kind, "file": pdf_upload()}, key="up", format="multipart")
     assert first.status_code == 201, first.content
 
-    other = pdf_file(content=pdf_file().read() + b"\n% another file\n")
+    other = pdf_upload(content=pdf_upload().read() + b"\n% another file\n")
     second = post(client, url, {"kind": kind, "file": other}, key="up", format="multipart")
     assert second.status_code == 422
     assert second.json()["code"] == "idempotency_key_reused"
 
 
 def test_an_agreement_taken_through_its_lifecycle_with_every_step_retried_happens_once(world):
-    coordinator, head, prorector = api(world.coordinator_ce), api(world.head_ce), api(world.prorector)
+    coordinator, head, prorector = (
+        session_client(user) for user in (world.coordinator_ce, world.head_ce, world.prorector)
+    )
 
     def twice(client, url, data=None, *, key, format="json", expected=200):
         # a callable gives each try a fresh body (an upload's file object is read to its end by the first)
@@ -178,7 +182,7 @@ def test_an_agreement_taken_through_its_lifecycle_with_every_step_retried_happen
     twice(
         coordinator,
         url + "documents/",
-        lambda: {"kind": "agreement_draft", "file": pdf_file("draft.pdf")},
+        lambda: {"kind": "agreement_draft", "file": pdf_upload("draft.pdf")},
         key="a-doc",
         format="multipart",
         expected=201,
@@ -194,7 +198,7 @@ def test_an_agreement_taken_through_its_lifecycle_with_every_step_retried_happen
     )
 
     def signed_copy():
-        return {"our_signed_on": "2026-06-01", "partner_signed_on": "2026-06-10", "file": pdf_file("signed.pdf")}
+        return {"our_signed_on": "2026-06-01", "partner_signed_on": "2026-06-10", "file": pdf_upload("signed.pdf")}
 
     active = twice(
         coordinator,
@@ -221,7 +225,7 @@ def test_an_agreement_taken_through_its_lifecycle_with_every_step_retried_happen
 
 def test_an_upload_is_the_same_request_whatever_multipart_boundary_the_client_picked():
     def fingerprint(boundary, content=b"%PDF-1.4 the same file"):
-        body = encode_multipart(boundary, {"kind": "cv", "file": pdf_file(content=content)})
+        body = encode_multipart(boundary, {"kind": "cv", "file": pdf_upload(content=content)})
         django_request = RequestFactory().generic(
             "POST", "/api/v1/x/", body, content_type=f"multipart/form-data; boundary={boundary}"
         )
@@ -233,7 +237,7 @@ def test_an_upload_is_the_same_request_whatever_multipart_boundary_the_client_pi
 
 @pytest.mark.parametrize("key", ["", "x" * 256, "ключ", "tab\there"])
 def test_a_malformed_key_is_400_with_a_code(world, submitted_application, key):
-    client = api(world.coordinator_ce)
+    client = session_client(world.coordinator_ce)
     task_id = open_task_for_application(application=submitted_application).pk
     response = client.post(decision_url(task_id), APPROVE, format="json", HTTP_IDEMPOTENCY_KEY=key)
     assert response.status_code == 400
@@ -242,7 +246,7 @@ def test_a_malformed_key_is_400_with_a_code(world, submitted_application, key):
 
 
 def test_a_key_of_255_printable_characters_is_accepted(world):
-    client = api(world.student1)
+    client = session_client(world.student1)
     key = "A key, with spaces & {punctuation}: " + "x" * 219
     assert len(key) == 255
     first = post(client, "/api/v1/notifications/read-all/", key=key)
@@ -253,7 +257,7 @@ def test_a_key_of_255_printable_characters_is_accepted(world):
 
 def test_expired_answers_are_purged_and_the_key_starts_afresh(world, submitted_application, settings):
     settings.IDEMPOTENCY_KEY_TTL_HOURS = 24
-    client = api(world.coordinator_ce)
+    client = session_client(world.coordinator_ce)
     task_id = open_task_for_application(application=submitted_application).pk
     assert post(client, decision_url(task_id), APPROVE, key="old").status_code == 200
     assert post(client, "/api/v1/notifications/read-all/", key="recent").status_code == 200
@@ -320,39 +324,17 @@ def test_the_schema_documents_the_key_and_its_answers(tmp_path):
 # --- on real concurrent connections -------------------------------------------------------------------
 
 
-def run_together(*jobs, timeout=60):
-    barrier = threading.Barrier(len(jobs))
-    outcomes: list = [None] * len(jobs)
-
-    def worker(index, job):
-        try:
-            barrier.wait(timeout=timeout)
-            outcomes[index] = job()
-        except Exception as exc:  # the outcome under test
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout)
-    assert not any(thread.is_alive() for thread in threads), "a request hung"
-    return outcomes
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_tries_at_once_with_one_key_decide_once_and_both_get_the_answer(world):
     for iteration in range(3):
         place = CallPlaceFactory(call=CallFactory(title=f"Idempotency race {iteration}"), places=5)
         application = make_submitted_application(world, call=place.call, choices=[place.partner_id])
         task_id = open_task_for_application(application=application).pk
-        clients = [api(world.coordinator_ce), api(world.coordinator_ce)]
+        clients = [session_client(world.coordinator_ce), session_client(world.coordinator_ce)]
         key = f"race-{iteration}"
 
         url = decision_url(task_id)
-        outcomes = run_together(*(functools.partial(post, c, url, APPROVE, key=key) for c in clients))
+        outcomes = run_together(*(functools.partial(post, c, url, APPROVE, key=key) for c in clients), timeout=60)
 
         assert [o.status_code for o in outcomes] == [200, 200], [getattr(o, "content", o) for o in outcomes]
         assert outcomes[0].content == outcomes[1].content
@@ -365,7 +347,7 @@ def test_two_tries_at_once_with_one_key_decide_once_and_both_get_the_answer(worl
 def test_the_answer_commits_with_the_decision_or_neither_does(world, monkeypatch):
     application = make_submitted_application(world)
     task_id = open_task_for_application(application=application).pk
-    client = api(world.coordinator_ce)
+    client = session_client(world.coordinator_ce)
     client.raise_request_exception = False
 
     # when storing the answer fails after the decision was made, the decision is rolled back with it

@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.lockout import lockout_message
-from tests.api.conftest import TOKEN_URL
+from tests.support.api import TOKEN_URL
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,6 @@ Retry-After — never a 500. A database that answered with an error of its own (
 failure, a lock timeout) is no outage."""
 
 import contextlib
-import socket
 import time
 
 import psycopg
@@ -21,18 +20,12 @@ from rest_framework.response import Response
 from rest_framework.test import APIClient
 
 from core.outage import is_outage
-from tests.api.conftest import decision_url
-from tests.notifications.harness import celery_broker
+from tests.support.api import decision_url
+from tests.support.harness import celery_broker, free_port
 from workflows.locks import select_for_update_lock
 from workflows.selectors import open_task_for_application
 
 RETRY_AFTER = "30"
-
-
-def unused_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def admin_connection():
@@ -142,7 +135,7 @@ def test_only_lost_or_refused_connections_count_as_an_outage():
         return django_error
 
     try:
-        psycopg.connect(host="127.0.0.1", port=unused_port(), dbname="x", user="x", connect_timeout=2)
+        psycopg.connect(host="127.0.0.1", port=free_port(), dbname="x", user="x", connect_timeout=2)
     except psycopg.OperationalError as refused:
         assert refused.sqlstate is None
         assert is_outage(wrapped(refused))
@@ -168,13 +161,13 @@ def test_only_lost_or_refused_connections_count_as_an_outage():
 
 
 def refused_redis_view(request):
-    redis.Redis(port=unused_port(), socket_connect_timeout=1, retry=None).ping()
+    redis.Redis(port=free_port(), socket_connect_timeout=1, retry=None).ping()
 
 
 @api_view(["POST"])
 @permission_classes([AllowAny])
 def refused_broker_api_view(request):
-    Connection(f"redis://127.0.0.1:{unused_port()}//", connect_timeout=1).ensure_connection(
+    Connection(f"redis://127.0.0.1:{free_port()}//", connect_timeout=1).ensure_connection(
         max_retries=1, interval_start=0, interval_step=0
     )
     return Response({})
@@ -204,6 +197,6 @@ def test_a_decision_succeeds_while_the_broker_is_down(world, submitted_applicati
     client = APIClient()
     client.force_login(world.coordinator_ce)
     task_id = open_task_for_application(application=submitted_application).pk
-    with celery_broker(f"redis://127.0.0.1:{unused_port()}/0"), django_capture_on_commit_callbacks(execute=True):
+    with celery_broker(f"redis://127.0.0.1:{free_port()}/0"), django_capture_on_commit_callbacks(execute=True):
         response = client.post(decision_url(task_id), {"decision": "approve", "comment": "ok"}, format="json")
     assert response.status_code == 200, response.content

@@ -6,32 +6,27 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from agreements import services as agreement_services
 from applications.models import ApplicationStatus
 from notifications.models import Notification, NotificationKind
-from notifications.services import digests_send, notification_preferences_set, task_overdue_remind
-from tests.agreements.conftest import iia_terms
-from tests.conftest import make_submitted_application
-from tests.factories import DepartmentFactory, UserFactory
+from notifications.services import notification_preferences_set
+from tests.support.agreements import iia_terms
+from tests.support.api import session_client
+from tests.support.drivers import make_submitted_application
+from tests.support.factories import DepartmentFactory, UserFactory
 from workflows.models import Decision
 from workflows.permissions import OPEN_TASK_STATUSES, can_decide
+from workflows.reminders import digests_send, task_overdue_remind
 from workflows.selectors import inbox_tasks, open_task_for_agreement, open_task_for_application, task_deciders
-from workflows.services import task_decide
+from workflows.services import case_submit, task_decide
 
 pytestmark = pytest.mark.django_db
 
 
-def api(user):
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
 def decide_via_api(user, task, decision="approve", comment="ok"):
-    return api(user).post(
+    return session_client(user).post(
         f"/api/v1/tasks/{task.pk}/decision/", {"decision": decision, "comment": comment}, format="json"
     )
 
@@ -60,8 +55,8 @@ def test_own_application_is_not_in_the_inbox_and_a_direct_decision_is_refused(wo
     # then it is not in their inbox (page, API) but it is in the other coordinator's
     assert task not in inbox_tasks(user=staff_coordinator)
     assert task in inbox_tasks(user=world.coordinator_ce)
-    assert api(staff_coordinator).get("/api/v1/tasks/").json()["count"] == 0
-    client = api(staff_coordinator)
+    assert session_client(staff_coordinator).get("/api/v1/tasks/").json()["count"] == 0
+    client = session_client(staff_coordinator)
     assert f"/tasks/{task.pk}/" not in client.get("/tasks/").content.decode()
 
     # when they decide it directly through the API: 403 with a clear message, and the case has not moved
@@ -112,10 +107,9 @@ def test_a_send_back_counts_as_deciding_the_step(world, coordinator_head):
         decision="request_changes",
         comment="Add your transcript",
     )
-    from applications import services as application_services
 
     application.refresh_from_db()
-    application_services.application_submit(application=application, actor=application.applicant)
+    case_submit(case=application, actor=application.applicant)
     # the same coordinator may decide the same step again after the resubmission...
     task = open_task_for_application(application=application)
     assert task in inbox_tasks(user=coordinator_head)
@@ -131,7 +125,7 @@ def test_agreement_terms_are_not_approved_by_who_drafted_or_last_changed_them(wo
     drafted = agreement_services.agreement_create_draft(
         actor=coordinator_head, department=ce, **iia_terms(world.partners[0])
     )
-    agreement_services.agreement_submit(agreement=drafted, actor=coordinator_head)
+    case_submit(case=drafted, actor=coordinator_head)
     task = open_task_for_agreement(agreement=drafted)
     assert task.flow_task.name == "head_review"
     assert task not in inbox_tasks(user=coordinator_head)
@@ -145,7 +139,7 @@ def test_agreement_terms_are_not_approved_by_who_drafted_or_last_changed_them(wo
         actor=world.coordinator_ce, department=ce, **iia_terms(world.partners[1])
     )
     agreement_services.agreement_update(agreement=other, actor=coordinator_head, text="Changed by the head.")
-    agreement_services.agreement_submit(agreement=other, actor=world.coordinator_ce)
+    case_submit(case=other, actor=world.coordinator_ce)
     task = open_task_for_agreement(agreement=other)
     assert task not in inbox_tasks(user=coordinator_head)
     assert decide_via_api(coordinator_head, task).status_code == 403

@@ -4,7 +4,7 @@ answers 429 with Retry-After; a cache that does not answer lets requests through
 import pytest
 from rest_framework.test import APIClient
 
-from tests.api.conftest import APPLICATIONS_URL, TOKEN_URL, token_client
+from tests.support.api import APPLICATIONS_URL, TOKEN_URL, token_client
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
-from tests.api.conftest import APPLICATIONS_URL, TOKEN_URL
+from tests.support.api import APPLICATIONS_URL, TOKEN_URL
 
 pytestmark = pytest.mark.django_db
 

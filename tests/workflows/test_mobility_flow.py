@@ -7,16 +7,11 @@ from django.http import Http404
 from applications import services as application_services
 from applications.models import ApplicationStatus, CallPlace, CaseEvent
 from core.errors import NoPlaceLeft, TaskAlreadyDecided
-from tests.conftest import make_submitted_application
+from tests.support.drivers import approve_all, decide, make_submitted_application
 from workflows.selectors import inbox_tasks, open_task_for_application
-from workflows.services import task_decide
+from workflows.services import case_submit, task_decide
 
 pytestmark = pytest.mark.django_db
-
-
-def decide(user, application, decision, comment="ok"):
-    task = open_task_for_application(application=application)
-    return task_decide(user=user, task_id=task.pk, decision=decision, comment=comment)
 
 
 def test_full_approval_consumes_one_place_and_records_every_step(world, submitted_application):
@@ -59,7 +54,7 @@ def test_send_back_at_any_step_returns_to_applicant_then_to_coordinator(world, s
     assert not inbox_tasks(user=getattr(world, sender)).exists()
     # the applicant revises and resubmits
     application_services.application_update(application=app, actor=world.student1, motivation="Revised motivation")
-    app = application_services.application_submit(application=app, actor=world.student1)
+    app = case_submit(case=app, actor=world.student1)
     assert app.status == ApplicationStatus.COORDINATOR_REVIEW
     assert inbox_tasks(user=world.coordinator_ce).filter(process__mobilityprocess__application=app).exists()
     event = app.events.get(action=CaseEvent.Action.CHANGES_REQUESTED)
@@ -128,8 +123,7 @@ def test_final_approval_falls_back_to_next_ranked_choice_and_fails_when_none_lef
     full, spare = world.places[1], world.places[2]
     CallPlace.objects.filter(pk=full.pk).update(places_taken=full.places)
     app = make_submitted_application(world, choices=[full.partner_id, spare.partner_id])
-    for user in (world.coordinator_ce, world.head_ce, world.prorector):
-        app = decide(user, app, "approve")
+    app = approve_all(world, app)
     app.refresh_from_db()
     assert app.nominated_place_id == spare.pk
 

@@ -5,22 +5,18 @@ import pytest
 from django.urls import reverse
 
 from applications.models import ApplicationStatus, CallPlace, CaseEvent
-from tests.applications.test_views import (
-    another_call,
+from tests.support.drivers import another_call, make_submitted_application
+from tests.support.pages import (
     count_queries,
     create_through_pages,
     submit_through_pages,
+    task_url,
     text,
     upload_through_pages,
 )
-from tests.conftest import make_submitted_application
 from workflows.selectors import open_task_for_application
 
 pytestmark = pytest.mark.django_db
-
-
-def task_url(application) -> str:
-    return reverse("workflows:task", args=[open_task_for_application(application=application).pk])
 
 
 def decide_through_pages(client, user, application, decision, comment="", follow=True):

@@ -1,7 +1,5 @@
-"""factory_boy factories for the domain; `demo_world` fixtures in conftest build on them."""
+"""factory_boy factories for the domain; the `world` fixture in tests/conftest.py builds on them."""
 
-import struct
-import zlib
 from datetime import date, timedelta
 
 import factory
@@ -10,23 +8,8 @@ from django.utils import timezone
 
 from accounts.models import Department, User
 from accounts.roles import Role
-from agreements.models import PartnerInstitution
 from applications.models import Audience, Call, CallPlace, DocumentKind, MobilityType, Programme, Term
-
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack("!I", len(data)) + kind + data + struct.pack("!I", zlib.crc32(kind + data))
-
-
-# A real 1×1 grey PNG (signature, IHDR, IDAT, IEND).
-PNG_BYTES = (
-    b"\x89PNG\r\n\x1a\n"
-    + _png_chunk(b"IHDR", struct.pack("!IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
-    + _png_chunk(b"IDAT", zlib.compress(b"\x00\x80"))
-    + _png_chunk(b"IEND", b"")
-)
+from partners.models import PartnerInstitution
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):

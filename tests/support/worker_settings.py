@@ -1,5 +1,6 @@
-"""Settings of the Celery workers the delivery tests start: the test settings, but mail goes over SMTP to the
-recording server the test runs on loopback, and beat (when started) runs the outbox relay every second."""
+"""Settings of the Celery workers the delivery tests start (`Worker` in tests/support/harness.py): the test
+settings, but mail goes over SMTP to the recording server the test runs on loopback, and beat (when started)
+runs the outbox relay every second."""
 
 from config.settings.test import *  # noqa: F403
 from config.settings.test import env

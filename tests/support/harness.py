@@ -1,6 +1,6 @@
-"""Real infrastructure for the delivery tests and the benchmark: an SMTP server on loopback that records what it
-accepts (and can refuse or hold its replies), a throwaway redis-server on a port of its own, and Celery worker
-processes started against the test database."""
+"""Real infrastructure for the delivery and document tests and the benchmark: an SMTP server on loopback that
+records what it accepts (and can refuse or hold its replies), a throwaway redis-server on a port of its own, and
+Celery worker processes started against the test database."""
 
 from __future__ import annotations
 
@@ -16,10 +16,14 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
+import pytest
 import redis
 from aiosmtpd.controller import Controller
+from django.db import connection
 from kombu import pools
 
 from config.celery import app
@@ -29,12 +33,23 @@ logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 WORKER_START_SECONDS = 30
+DOCUMENTS_WORKER_START_SECONDS = 40
 
 
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def test_database_url() -> str:
+    """The URL of the database this test runs on, for a worker process that must see its committed rows."""
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+test_database_url.__test__ = False  # not a test, despite its name
 
 
 def wait_until(predicate, seconds: float, what: str, on_timeout=lambda: ""):
@@ -196,7 +211,7 @@ class Worker:
         self.log = log
         self.env = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.notifications.worker_settings",
+            "DJANGO_SETTINGS_MODULE": "tests.support.worker_settings",
             "DATABASE_URL": database_url,
             "REDIS_URL": broker_url,
             "TEST_SMTP_PORT": str(smtp_port),
@@ -250,3 +265,69 @@ class Worker:
         except subprocess.TimeoutExpired:
             pass
         self.kill()
+
+
+class DocumentsWorker(SimpleNamespace):
+    def wait_for(self, predicate, seconds, what):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"the worker exited with status {self.process.returncode}:\n{self.log.read_text()}")
+            if result := predicate():
+                return result
+            time.sleep(0.2)
+        pytest.fail(f"{what} within {seconds} s. Worker output:\n{self.log.read_text()}")
+
+
+@contextlib.contextmanager
+def documents_worker(*, settings, tmp_path: Path, worker_env: dict):
+    """A real `celery worker` process on the test Redis and the test database (the one this test's committed rows
+    are in), sharing this test's media root; documents' and applications' tasks are routed to a queue of its own
+    so no other worker takes them. `settings` is pytest-django's fixture (MEDIA_ROOT is set back after the test)."""
+    name = f"documents-{uuid.uuid4().hex[:12]}"
+    media = tmp_path / "worker-media"
+    media.mkdir()
+    settings.MEDIA_ROOT = str(media)
+    log = tmp_path / "worker.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAMAV_", "AWS_"))}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": test_database_url(),
+            "REDIS_URL": settings.REDIS_URL,
+            "DJANGO_MEDIA_ROOT": str(media),
+            **worker_env,
+        }
+    )
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "-c", "1", "-l", "info"]
+            + ["-Q", name, "-n", f"{name}@%h", "--without-mingle", "--without-gossip", "--without-heartbeat"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    old_routes = app.conf.task_routes
+    app.conf.update(task_routes={"documents.tasks.*": {"queue": name}, "applications.tasks.*": {"queue": name}})
+    worker = DocumentsWorker(name=name, process=process, log=log, media=media)
+    try:
+        node = f"{name}@{os.uname().nodename}"
+        worker.wait_for(
+            lambda: app.control.ping(destination=[node], timeout=1),
+            DOCUMENTS_WORKER_START_SECONDS,
+            "no ping reply from the worker",
+        )
+        yield worker
+    finally:
+        app.conf.update(task_routes=old_routes)
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        if keys := list(client.scan_iter(f"*{name}*")):
+            client.delete(*keys)
