@@ -53,13 +53,13 @@ def prime_department_ids(user, department_ids) -> None:
 
 
 # What each role may do, as Django permissions on its group. `setup_roles()` makes the groups
-# match this table after every migrate; the department scope is enforced by the predicates.
+# match this table after every migrate. Who acts on which step of a case is not a permission here: it is each kind's
+# step table (workflows/kinds.py) and the one predicate workflows.permissions.can_act.
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.STUDENT: ("applications.add_application", "applications.view_application"),
     Role.STAFF: ("applications.add_application", "applications.view_application"),
     Role.COORDINATOR: (
         "applications.view_application",
-        "applications.decide_coordinator_review",
         "workflows.view_mobilityprocess",
         "agreements.add_agreement",
         "agreements.change_agreement",
@@ -71,20 +71,16 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     ),
     Role.HEAD: (
         "applications.view_application",
-        "applications.decide_head_review",
         "workflows.view_mobilityprocess",
         "agreements.view_agreement",
         "partners.view_partnerinstitution",
-        "agreements.decide_agreement_head_review",
         "workflows.view_agreementprocess",
     ),
     Role.PRORECTOR: (
         "applications.view_application",
-        "applications.decide_prorector_review",
         "workflows.view_mobilityprocess",
         "agreements.view_agreement",
         "partners.view_partnerinstitution",
-        "agreements.decide_agreement_prorector_review",
         "workflows.view_agreementprocess",
     ),
     Role.AUDITOR: (

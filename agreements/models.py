@@ -101,10 +101,6 @@ class Agreement(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
-        permissions = [
-            ("decide_agreement_head_review", _("Can decide the department head review of an agreement")),
-            ("decide_agreement_prorector_review", _("Can decide the prorector review of an agreement")),
-        ]
         constraints = [
             models.CheckConstraint(condition=Q(end_date__gt=F("start_date")), name="agreement_ends_after_start"),
         ]

@@ -232,11 +232,6 @@ class Application(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("mobility application")
         verbose_name_plural = _("mobility applications")
-        permissions = [
-            ("decide_coordinator_review", _("Can decide the coordinator review of an application")),
-            ("decide_head_review", _("Can decide the department head review of an application")),
-            ("decide_prorector_review", _("Can decide the prorector review of an application")),
-        ]
         constraints = [
             # One live application per applicant and call; a rejected one does not block a new try.
             models.UniqueConstraint(
