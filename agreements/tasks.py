@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from agreements.services import agreement_decision_letter_generate, agreements_expiry_sweep
+from agreements.services.expiry import agreements_expiry_sweep
+from agreements.services.letters import agreement_decision_letter_generate
 
 
 @shared_task(name="agreements.expiry_sweep")

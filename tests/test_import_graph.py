@@ -96,7 +96,9 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 def test_no_cycle_but_a_services_module_with_its_own_tasks_module():
     for component in _cycles(_graph()):
         app = component[0].split(".")[0]
-        assert sorted(component) == [f"{app}.services", f"{app}.tasks"], component
+        services, tasks = sorted(component) if len(component) == 2 else ("", "")
+        # a services module, or one module of a services package, with its own tasks module
+        assert services.startswith(f"{app}.services") and tasks == f"{app}.tasks", component
 
 
 def test_core_imports_nothing_of_the_project_and_nobody_imports_config():
