@@ -16,6 +16,7 @@ from agreements import services
 from agreements.selectors import (
     access_agreement,
     access_agreement_document,
+    agreement_detail,
     agreement_documents,
     agreement_events,
     agreement_list_visible,
@@ -43,6 +44,7 @@ from core.idempotency import idempotent
 from documents.downloads import DOWNLOAD_RESPONSES, document_response
 from partners.permissions import can_read_partners
 from workflows import agreement as flow_steps
+from workflows.selectors import open_task_for_case
 from workflows.services import case_submit
 
 AGREEMENTS = ["agreements"]
@@ -66,8 +68,9 @@ def _require_staff(user) -> None:
 
 def agreement_detail_response(request, agreement_id, status_code=status.HTTP_200_OK) -> Response:
     """The agreement as the caller sees it now, read afresh after any write."""
-    agreement = access_agreement(user=request.user, agreement_id=agreement_id)
-    return Response(AgreementDetailSerializer(agreement, context={"request": request}).data, status=status_code)
+    agreement = agreement_detail(user=request.user, agreement_id=agreement_id)
+    context = {"request": request, "open_task": open_task_for_case(case=agreement)}
+    return Response(AgreementDetailSerializer(agreement, context=context).data, status=status_code)
 
 
 class AgreementListView(GenericAPIView):

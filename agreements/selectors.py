@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -161,3 +161,15 @@ def draft_department(*, user: User | AnonymousUser, department_id: int | None = 
     if department is None:
         raise field_error("department", _("No such department."), ErrorCode.DOES_NOT_EXIST)
     return department
+
+
+def agreement_detail(*, user: User | AnonymousUser, agreement_id: int | str) -> Agreement:
+    """access_agreement with what the API's detail shows beyond the row, fetched here so that serializing it runs
+    no query: its quotas, its documents (`detail_documents`) and the agreement renewing it (`detail_renewal_id`)."""
+    agreement = access_agreement(user=user, agreement_id=agreement_id)
+    prefetch_related_objects([agreement], "quotas")
+    agreement.detail_documents = list(agreement_documents(agreement=agreement))  # type: ignore[attr-defined]
+    agreement.detail_renewal_id = (  # type: ignore[attr-defined]
+        Agreement.objects.filter(renewal_of=agreement).values_list("pk", flat=True).first()
+    )
+    return agreement

@@ -294,25 +294,19 @@ class AgreementDetailSerializer(AgreementSerializer):
     def get_conditions(self, agreement):
         return ConditionSerializer(self._terms(agreement).get("conditions", []), many=True).data
 
+    # What the detail shows beyond the row comes ready from the caller (agreements.selectors.agreement_detail and
+    # the open task in the context), so serializing runs no query.
     def get_renewal(self, agreement) -> int | None:
-        try:
-            return agreement.renewal.pk
-        except Agreement.DoesNotExist:
-            return None
+        return agreement.detail_renewal_id
 
     @extend_schema_field(OpenTaskSerializer(allow_null=True))
     def get_open_task(self, agreement):
-        from workflows.selectors import open_task_for_agreement
-
-        task = open_task_for_agreement(agreement=agreement)
+        task = self.context.get("open_task")
         return OpenTaskSerializer(task).data if task is not None else None
 
     @extend_schema_field(AgreementDocumentSerializer(many=True))
     def get_documents(self, agreement):
-        from agreements.selectors import agreement_documents
-
-        documents = agreement_documents(agreement=agreement)
-        return AgreementDocumentSerializer(documents, many=True, context=self.context).data
+        return AgreementDocumentSerializer(agreement.detail_documents, many=True, context=self.context).data
 
 
 class AgreementVersionSerializer(serializers.ModelSerializer):

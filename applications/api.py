@@ -220,5 +220,6 @@ class ApplicationHistoryView(GenericAPIView):
 def _application_response(request, application_id: int, status_code: int = status.HTTP_200_OK) -> Response:
     """The application as the caller sees it now, read afresh after any write."""
     application = access_application(user=request.user, application_id=application_id)
-    serializer = ApplicationDetailSerializer(application, context={"request": request})
+    documents = list(application_documents(application=application))
+    serializer = ApplicationDetailSerializer(application, context={"request": request, "documents": documents})
     return Response(serializer.data, status=status_code)

@@ -18,7 +18,6 @@ from applications.models import (
     CefrLevel,
     HostChoice,
 )
-from applications.selectors import application_documents
 from applications.services import EDITABLE_FIELDS
 from core.serializers import (
     ErrorSerializer,  # noqa: F401 (the API modules import it from here)
@@ -255,8 +254,8 @@ class ApplicationDetailSerializer(ApplicationSerializer):
 
     @extend_schema_field(DocumentSerializer(many=True))
     def get_documents(self, application):
-        documents = application_documents(application=application)
-        return DocumentSerializer(documents, many=True, context=self.context).data
+        # Fetched by the caller (applications.selectors.application_documents) so serializing runs no query.
+        return DocumentSerializer(self.context["documents"], many=True, context=self.context).data
 
 
 class ApplicationWriteSerializer(serializers.ModelSerializer):

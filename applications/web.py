@@ -2,7 +2,7 @@
 
 from rest_framework.response import Response
 
-from applications.selectors import access_application
+from applications.selectors import access_application, application_documents
 from applications.serializers import ApplicationDetailSerializer, TaskApplicationSerializer
 from applications.views import application_task
 from workflows.web import CaseWeb, register_web
@@ -10,7 +10,8 @@ from workflows.web import CaseWeb, register_web
 
 def application_response(request, application) -> Response:
     application = access_application(user=request.user, application_id=application.pk)
-    return Response(ApplicationDetailSerializer(application, context={"request": request}).data)
+    documents = list(application_documents(application=application))
+    return Response(ApplicationDetailSerializer(application, context={"request": request, "documents": documents}).data)
 
 
 def register_application_web() -> None:
