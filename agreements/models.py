@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
-from core.models import AppendOnlyModel, append_only_triggers
+from core.models import AppendOnlyModel, CaseEventBase, append_only_triggers
 from partners.models import OrganisationalUnit, PartnerInstitution
 
 academic_year_validator = RegexValidator(r"^\d{4}/\d{2}$", _("Use the form 2026/27."))
@@ -166,7 +166,7 @@ class AgreementQuota(models.Model):
         return self.places - self.used
 
 
-class AgreementEvent(AppendOnlyModel):
+class AgreementEvent(CaseEventBase):
     """One line of an agreement's timeline, with the version it concerned. Append-only."""
 
     class Action(models.TextChoices):
@@ -189,18 +189,11 @@ class AgreementEvent(AppendOnlyModel):
         DOCUMENT_UPLOADED = "document_uploaded", _("Document uploaded")
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
-    step = models.CharField(_("step"), max_length=30, blank=True)
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)
-    comment = models.TextField(_("comment"), blank=True)
     version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     version_sha256 = models.CharField(_("version hash"), max_length=64, blank=True)
     status_before = models.CharField(_("status before"), max_length=20, choices=AgreementStatus.choices, blank=True)
     status_after = models.CharField(_("status after"), max_length=20, choices=AgreementStatus.choices, blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from core.errors import ErrorCode, field_error
-from core.models import AppendOnlyModel, append_only_triggers
+from core.models import CaseEventBase, append_only_triggers
 from documents.models import DocumentKind  # noqa: F401 - re-exported: the kinds moved to documents
 from partners.models import PartnerInstitution
 
@@ -286,7 +286,7 @@ def document_upload_to(instance, filename: str) -> str:  # pragma: no cover
     return f"documents/applications/{instance.application_id}/{uuid.uuid4().hex}"
 
 
-class CaseEvent(AppendOnlyModel):
+class CaseEvent(CaseEventBase):
     """One line of a case's audit timeline: who did what, when, at which step, with which comment.
     Append-only: the app offers no way to edit or delete one."""
 
@@ -302,16 +302,9 @@ class CaseEvent(AppendOnlyModel):
         PLACE_ASSIGNED = "place_assigned", _("Place assigned")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
-    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
-    step = models.CharField(_("step"), max_length=30, blank=True)
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)
-    comment = models.TextField(_("comment"), blank=True)
     status_before = models.CharField(_("status before"), max_length=20, choices=ApplicationStatus.choices, blank=True)
     status_after = models.CharField(_("status after"), max_length=20, choices=ApplicationStatus.choices, blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

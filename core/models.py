@@ -3,6 +3,7 @@
 import pgtrigger
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # The audit trail is refused in the database too, not only by the app (PostgreSQL; see append_only_triggers).
@@ -86,3 +87,20 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} ({self.key})"
+
+
+class CaseEventBase(AppendOnlyModel):
+    """One line of a case's timeline, whatever the kind of case: who did what, when, at which step, with which
+    comment and data. A kind's event model adds its link to the case, its `action` choices and its statuses."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    step = models.CharField(_("step"), max_length=30, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "pk"]
