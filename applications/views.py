@@ -29,7 +29,11 @@ from applications.selectors import (
 )
 from core.errors import Conflict
 from documents.downloads import document_response
-from workflows.services import case_submit
+from workflows.forms import DecisionForm
+from workflows.models import Decision
+from workflows.permissions import OPEN_TASK_STATUSES, can_decide, decide_refusal
+from workflows.selectors import open_task_for_application
+from workflows.services import case_submit, task_decide
 
 # What the timeline calls each step (event.step holds a flow step or the status the case was in).
 STEP_LABELS = {
@@ -72,9 +76,6 @@ def labelled_errors(errors: dict[str, list[str]]) -> list[dict]:
 def case_context(*, user, application: Application, upload_form=None, submit_errors=None) -> dict:
     """Everything the case page shows about one application; shared by the applicant's page and
     the approver's task page. `application` comes from access_application (choices prefetched)."""
-    from workflows.permissions import can_decide
-    from workflows.selectors import open_task_for_application
-
     history = application_document_history(application=application)
     required = [k for k in application.call.required_documents if k in DocumentKind.values]
     documents = [
@@ -297,11 +298,6 @@ def document_download(request: HttpRequest, application_id: int, document_id: in
 def application_task(request: HttpRequest, task) -> HttpResponse:
     """The page of a task of a mobility application (registered with workflows.web): the case and the decision
     form. `task` comes from workflows' access_task."""
-    from workflows.forms import DecisionForm
-    from workflows.models import Decision
-    from workflows.permissions import OPEN_TASK_STATUSES, can_decide, decide_refusal
-    from workflows.services import task_decide
-
     application = access_application(user=request.user, application_id=task.process.mobilityprocess.application_id)
     if task.flow_task.name == "revise":
         # The applicant's own "revise" step is done from the application page.

@@ -19,12 +19,6 @@ CASE_DETAIL = PolymorphicProxySerializer(
     serializers=[web.case_detail_serializer for web in registered_web().values()],
     resource_type_field_name=None,
 )
-TASK_FORBIDDEN = OpenApiResponse(ErrorSerializer, description="You may see this case but not act on this step.")
-TASK_NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such task, or its case is not yours to see.")
-TASK_CONFLICT = OpenApiResponse(
-    ErrorSerializer, description="Already done (`already_decided`) or someone else is acting on it (`case_busy`)."
-)
-
 TASKS = ["tasks"]
 
 

@@ -67,7 +67,8 @@ def access_task(*, user: User | AnonymousUser, task_id: int | str) -> Task:
     return task
 
 
-def _open_human_task(process: Any) -> Task | None:
+def open_task_for_process(process: Any) -> Task | None:
+    """The open human task of a process (none once it ended)."""
     if process is None:
         return None
     return (
@@ -82,7 +83,7 @@ def open_task_for_case(*, case: Any) -> Task | None:
     kind = kind_of_case(case)
     if kind is None or case.pk is None:
         return None
-    return _open_human_task(kind.flow.process_class.objects.filter(**{kind.case_attr: case}).first())
+    return open_task_for_process(kind.flow.process_class.objects.filter(**{kind.case_attr: case}).first())
 
 
 def open_task_for_application(*, application: models.Model) -> Task | None:

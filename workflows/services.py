@@ -6,7 +6,8 @@ case: it asks the kind (workflows/kinds.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,7 @@ from core.errors import CaseBusy, ErrorCode, NotWaitingForRevision, TaskAlreadyD
 from workflows.kinds import RESUBMIT, CaseKind, kind_of_case, kind_of_task
 from workflows.models import Decision
 from workflows.permissions import OPEN_TASK_STATUSES, act_refusal
-from workflows.selectors import access_task, open_task_for_case
+from workflows.selectors import access_task, open_task_for_process
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,16 @@ class StepOutcome:
     case: Any
     step: str
     status_before: str
+
+
+@contextmanager
+def _flow_lock(flow: Any, process_id: int) -> Iterator[None]:
+    """The flow's row lock on a case's process; a lock held by another decision is CaseBusy (409)."""
+    try:
+        with flow.lock(process_id):
+            yield
+    except FlowLockFailed:
+        raise CaseBusy()
 
 
 def _complete_locked(*, user: User, task: Task, action: str, before_execute: Callable[..., None]) -> StepOutcome:
@@ -64,12 +75,8 @@ def task_complete(*, user: User, task_id: int | str, action: str, before_execute
     not act; TaskAlreadyDecided if it was done first (a double click, someone else); CaseBusy if another
     decision holds the case's lock."""
     task = access_task(user=user, task_id=task_id)
-    flow: Any = kind_of_task(task).flow  # type: ignore[union-attr]
-    try:
-        with transaction.atomic(), flow.lock(task.process_id):
-            return _complete_locked(user=user, task=task, action=action, before_execute=before_execute)
-    except FlowLockFailed:
-        raise CaseBusy()
+    with transaction.atomic(), _flow_lock(kind_of_task(task).flow, task.process_id):  # type: ignore[union-attr]
+        return _complete_locked(user=user, task=task, action=action, before_execute=before_execute)
 
 
 def case_submit(*, case: Any, actor: User) -> Any:
@@ -86,16 +93,12 @@ def case_submit(*, case: Any, actor: User) -> Any:
         if process is None:
             kind.flow.start.run(**{kind.case_attr: case})
         else:
-            task = open_task_for_case(case=case)
+            task = open_task_for_process(process)
             step = kind.steps.get(task.flow_task.name) if task is not None else None
             if task is None or step is None or RESUBMIT not in step.actions:
                 raise NotWaitingForRevision()
-            flow: Any = kind.flow
-            try:
-                with flow.lock(process.pk):
-                    _complete_locked(user=actor, task=task, action=RESUBMIT, before_execute=lambda *args: None)
-            except FlowLockFailed:
-                raise CaseBusy()
+            with _flow_lock(kind.flow, process.pk):
+                _complete_locked(user=actor, task=task, action=RESUBMIT, before_execute=lambda *args: None)
         case.refresh_from_db()
         kind.submitted(case=case, actor=actor, status_before=status_before, resubmitted=process is not None)
     return case
