@@ -56,6 +56,7 @@ def case_event_record(
     step: str = "",
     comment: str = "",
     status_before: str = "",
+    status_after: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
     """Append one line to the case timeline. Callers are inside their own transaction."""
@@ -66,7 +67,7 @@ def case_event_record(
         step=step,
         comment=comment,
         status_before=status_before,
-        status_after=application.status,
+        status_after=application.status if status_after is None else status_after,
         data=data or {},
     )
 
@@ -331,10 +332,24 @@ def application_approve(*, application: Application) -> CallPlace:
         if place.quota_id is not None and not quota_consume_rollback_unsafe(quota_id=place.quota_id):
             continue
         CallPlace.objects.filter(pk=place.pk).update(places_taken=F("places_taken") + 1)
+        status_before = application.status
         application.nominated_place = place
         application.status = ApplicationStatus.APPROVED
         application.decided_at = timezone.now()
         application.save(update_fields=["nominated_place", "status", "decided_at", "updated_at"])
+        # The line after the prorector's approval: which place the case took, at which of its choices.
+        case_event_record(
+            application=application,
+            action=CaseEvent.Action.PLACE_ASSIGNED,
+            step="approve",
+            status_before=status_before,
+            data={
+                "place_id": place.pk,
+                "partner": place.partner.name,
+                "choice_rank": choices.index(place_id) + 1,
+                "from_agreement_quota": place.quota_id is not None,
+            },
+        )
         return place
     raise NoPlaceLeft()
 

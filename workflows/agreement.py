@@ -18,8 +18,7 @@ from core.errors import ErrorCode
 from documents.services import atomic_storing
 from workflows import kinds, locks
 from workflows.models import AgreementProcess, Decision
-from workflows.nodes import CaseStep
-from workflows.reminders import enter_step
+from workflows.nodes import CaseOutcome, CaseStep
 from workflows.services import task_complete
 
 # Actions of the coordinator steps besides sending back to the draft.
@@ -40,15 +39,6 @@ def _needs(step):
     return lambda activation: not approval_is_bound(activation.process, step)
 
 
-STEP_STATUS = {
-    "head_review": AgreementStatus.IN_APPROVAL,
-    "prorector_review": AgreementStatus.IN_APPROVAL,
-    "revise": AgreementStatus.DRAFT,
-    "send_to_partner": AgreementStatus.AWAITING_SIGNATURE,
-    "upload_signed": AgreementStatus.AWAITING_SIGNATURE,
-}
-
-
 class AgreementFlow(flow.Flow):
     process_class = AgreementProcess
     lock_impl = locks.select_for_update_lock
@@ -65,7 +55,7 @@ class AgreementFlow(flow.Flow):
         .Default(this.send_to_partner)
     )
 
-    head_review = CaseStep().onCreate(this.enter_step).Next(this.after_head_review)
+    head_review = CaseStep().Next(this.after_head_review)
     after_head_review = (
         flow.Switch()
         .Case(this.route, _decided(Decision.APPROVE))
@@ -73,7 +63,7 @@ class AgreementFlow(flow.Flow):
         .Default(this.withdraw)
     )
 
-    prorector_review = CaseStep().onCreate(this.enter_step).Next(this.after_prorector_review)
+    prorector_review = CaseStep().Next(this.after_prorector_review)
     after_prorector_review = (
         flow.Switch()
         .Case(this.route, _decided(Decision.APPROVE))
@@ -82,31 +72,25 @@ class AgreementFlow(flow.Flow):
     )
 
     # Sent back: a coordinator of the department revises the draft and resubmits.
-    revise = CaseStep().onCreate(this.enter_step).Next(this.route)
+    revise = CaseStep().Next(this.route)
 
     # The coordinator records that the approved text went to the partner (or sends it back to the draft).
-    send_to_partner = CaseStep().onCreate(this.enter_step).Next(this.after_send_to_partner)
+    send_to_partner = CaseStep().Next(this.after_send_to_partner)
     after_send_to_partner = (
         flow.Switch().Case(this.revise, _decided(Decision.REQUEST_CHANGES)).Default(this.upload_signed)
     )
 
     # The coordinator uploads the copy signed by both sides, with the signing dates.
-    upload_signed = CaseStep().onCreate(this.enter_step).Next(this.after_upload_signed)
+    upload_signed = CaseStep().Next(this.after_upload_signed)
     after_upload_signed = flow.Switch().Case(this.revise, _decided(Decision.REQUEST_CHANGES)).Default(this.activate)
 
-    activate = flow.Function(this.activate_agreement).Next(this.end)
-    withdraw = flow.Function(this.withdraw_agreement).Next(this.end)
+    activate = CaseOutcome(this.activate_agreement, status=AgreementStatus.ACTIVE).Next(this.end)
+    withdraw = CaseOutcome(this.withdraw_agreement, status=AgreementStatus.WITHDRAWN).Next(this.end)
     end = flow.End()
 
     def start_case(self, activation, *, agreement):
         activation.process.agreement = agreement
         return activation.process
-
-    def enter_step(self, activation):
-        agreement_services.agreement_enter_status(
-            agreement=activation.process.agreement, status=STEP_STATUS[activation.flow_task.name]
-        )
-        enter_step(task=activation.task)
 
     def activate_agreement(self, activation):
         agreement_services.agreement_activate(agreement=activation.process.agreement)
@@ -204,20 +188,31 @@ AGREEMENT = kinds.register(
         process_attr="agreementprocess",
         case_attr="agreement",
         steps={
-            "head_review": kinds.review(Role.HEAD, gettext_lazy("Department head review")),
-            "prorector_review": kinds.review(Role.PRORECTOR, gettext_lazy("Prorector review"), department_scoped=False),
-            "revise": kinds.revision(gettext_lazy("Revise the draft"), role=Role.COORDINATOR),
+            "head_review": kinds.review(
+                Role.HEAD, gettext_lazy("Department head review"), status=AgreementStatus.IN_APPROVAL
+            ),
+            "prorector_review": kinds.review(
+                Role.PRORECTOR,
+                gettext_lazy("Prorector review"),
+                status=AgreementStatus.IN_APPROVAL,
+                department_scoped=False,
+            ),
+            "revise": kinds.revision(
+                gettext_lazy("Revise the draft"), status=AgreementStatus.DRAFT, role=Role.COORDINATOR
+            ),
             "send_to_partner": kinds.Step(
                 Role.COORDINATOR,
                 True,
                 frozenset({MARK_SENT, Decision.REQUEST_CHANGES}),
                 gettext_lazy("Send to the partner"),
+                status=AgreementStatus.AWAITING_SIGNATURE,
             ),
             "upload_signed": kinds.Step(
                 Role.COORDINATOR,
                 True,
                 frozenset({RECORD_SIGNED, Decision.REQUEST_CHANGES}),
                 gettext_lazy("Upload the signed copy"),
+                status=AgreementStatus.AWAITING_SIGNATURE,
             ),
         },
         can_view=can_view_agreement,

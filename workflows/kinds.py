@@ -34,24 +34,38 @@ class Step:
     label: Any
     # The step an overdue task of this one is reported to (escalation), if any.
     escalate_to: str | None = None
+    # The status the case is in while it waits at this step: the step's node sets it when the step begins
+    # (workflows.nodes.CaseStep), and a decision's timeline line names it as where the case goes.
+    status: str = ""
 
     @property
     def is_review(self) -> bool:
         return self.actions == DECISIONS
 
 
-def review(role: str, label: Any, *, department_scoped: bool = True, escalate_to: str | None = None) -> Step:
+def review(
+    role: str, label: Any, *, status: str, department_scoped: bool = True, escalate_to: str | None = None
+) -> Step:
     """A step that approves, sends back or rejects."""
-    return Step(role, department_scoped, DECISIONS, label, escalate_to)
+    return Step(role, department_scoped, DECISIONS, label, escalate_to, status)
 
 
-def revision(label: Any, *, role: str | None = None, department_scoped: bool = True) -> Step:
+def revision(label: Any, *, status: str, role: str | None = None, department_scoped: bool = True) -> Step:
     """The step a sent-back case waits in until it is submitted again."""
-    return Step(role, department_scoped, frozenset({RESUBMIT}), label)
+    return Step(role, department_scoped, frozenset({RESUBMIT}), label, None, status)
 
 
 def _noop(**kwargs: Any) -> None:
     return None
+
+
+def case_enter_status(*, case: Any, status: str) -> None:
+    """Put a case in a status (the default `enter_status` of a kind): runs inside the flow's transaction."""
+    case.status = status
+    fields = ["status"]
+    if any(field.name == "updated_at" for field in case._meta.concrete_fields):
+        fields.append("updated_at")
+    case.save(update_fields=fields)
 
 
 @dataclass(frozen=True)
@@ -72,7 +86,8 @@ class CaseKind:
     # The timeline line of a submission, once the flow has taken the case: (case, actor, status_before,
     # resubmitted) -> event.
     submitted: Callable[..., Any]
-    # One line of the case's timeline: (case, action, actor, step, comment, status_before, data) -> event.
+    # One line of the case's timeline: (case, action, actor, step, comment, status_before, status_after, data)
+    # -> event; status_after None means the case's status now.
     record_event: Callable[..., Any]
     # The timeline action each decision records.
     decision_events: dict[str, str]
@@ -90,8 +105,10 @@ class CaseKind:
     decision_data: Callable[..., dict[str, Any]] = lambda **kwargs: {}
     # What an approval binds on the process before the flow moves on: (process, case, step) -> fields changed.
     on_approve: Callable[..., list[str]] = lambda **kwargs: []
-    # What follows a decision once its timeline line is written: (case, step, decision, event) -> None.
+    # What follows a decision once the flow has moved on: (case, step, decision, event) -> None.
     after_decision: Callable[..., None] = _noop
+    # Put the case in the status of the step it reaches: (case, status) -> None.
+    enter_status: Callable[..., None] = case_enter_status
 
     def case_of(self, task: Task) -> Any:
         return getattr(getattr(task.process, self.process_attr), self.case_attr)

@@ -14,21 +14,11 @@ from applications.permissions import can_view_application
 from applications.selectors import application_document_versions
 from workflows import kinds, locks
 from workflows.models import Decision, MobilityProcess
-from workflows.nodes import CaseStep
-from workflows.reminders import enter_step
+from workflows.nodes import CaseOutcome, CaseStep
 
 
 def _decided(decision):
     return lambda activation: activation.process.last_decision == decision
-
-
-# The application status each human step puts the case in while it waits there.
-STEP_STATUS = {
-    "coordinator_review": ApplicationStatus.COORDINATOR_REVIEW,
-    "head_review": ApplicationStatus.HEAD_REVIEW,
-    "prorector_review": ApplicationStatus.PRORECTOR_REVIEW,
-    "revise": ApplicationStatus.CHANGES_REQUESTED,
-}
 
 
 class MobilityFlow(flow.Flow):
@@ -40,7 +30,7 @@ class MobilityFlow(flow.Flow):
 
     start = flow.StartHandle(this.start_case).Next(this.coordinator_review)
 
-    coordinator_review = CaseStep().onCreate(this.enter_step).Next(this.after_coordinator_review)
+    coordinator_review = CaseStep().Next(this.after_coordinator_review)
     after_coordinator_review = (
         flow.Switch()
         .Case(this.head_review, _decided(Decision.APPROVE))
@@ -48,7 +38,7 @@ class MobilityFlow(flow.Flow):
         .Default(this.reject)
     )
 
-    head_review = CaseStep().onCreate(this.enter_step).Next(this.after_head_review)
+    head_review = CaseStep().Next(this.after_head_review)
     after_head_review = (
         flow.Switch()
         .Case(this.prorector_review, _decided(Decision.APPROVE))
@@ -56,7 +46,7 @@ class MobilityFlow(flow.Flow):
         .Default(this.reject)
     )
 
-    prorector_review = CaseStep().onCreate(this.enter_step).Next(this.after_prorector_review)
+    prorector_review = CaseStep().Next(this.after_prorector_review)
     after_prorector_review = (
         flow.Switch()
         .Case(this.approve, _decided(Decision.APPROVE))
@@ -66,25 +56,16 @@ class MobilityFlow(flow.Flow):
 
     # Sent back: the applicant revises and resubmits; the case returns to coordinator review.
     revise = (
-        CaseStep()
-        .Assign(lambda activation: activation.process.application.applicant)
-        .onCreate(this.enter_step)
-        .Next(this.coordinator_review)
+        CaseStep().Assign(lambda activation: activation.process.application.applicant).Next(this.coordinator_review)
     )
 
-    approve = flow.Function(this.approve_case).Next(this.end)
-    reject = flow.Function(this.reject_case).Next(this.end)
+    approve = CaseOutcome(this.approve_case, status=ApplicationStatus.APPROVED).Next(this.end)
+    reject = CaseOutcome(this.reject_case, status=ApplicationStatus.REJECTED).Next(this.end)
     end = flow.End()
 
     def start_case(self, activation, *, application):
         activation.process.application = application
         return activation.process
-
-    def enter_step(self, activation):
-        application_services.application_enter_status(
-            application=activation.process.application, status=STEP_STATUS[activation.flow_task.name]
-        )
-        enter_step(task=activation.task)
 
     def approve_case(self, activation):
         # Runs inside the prorector's decision transaction: if no place is left the
@@ -104,11 +85,9 @@ def _record_event(*, case: Application, **fields) -> CaseEvent:
 
 
 def _decision_data(*, case: Application, step: str, decision: str) -> dict:
-    # The versions the decision was taken on, so the timeline proves what the approver saw.
-    data: dict = {"documents": application_document_versions(application=case)}
-    if case.nominated_place_id:
-        data["nominated_partner"] = case.nominated_place.partner.name
-    return data
+    # The versions the decision was taken on, so the timeline proves what the approver saw. (The place a final
+    # approval takes is the next line, "place assigned".)
+    return {"documents": application_document_versions(application=case)}
 
 
 def _after_decision(*, case: Application, step: str, decision: str, event: CaseEvent) -> None:
@@ -123,11 +102,26 @@ APPLICATION = kinds.register(
         process_attr="mobilityprocess",
         case_attr="application",
         steps={
-            "coordinator_review": kinds.review(Role.COORDINATOR, _("Coordinator review"), escalate_to="head_review"),
-            "head_review": kinds.review(Role.HEAD, _("Department head review"), escalate_to="prorector_review"),
-            "prorector_review": kinds.review(Role.PRORECTOR, _("Prorector review"), department_scoped=False),
+            "coordinator_review": kinds.review(
+                Role.COORDINATOR,
+                _("Coordinator review"),
+                status=ApplicationStatus.COORDINATOR_REVIEW,
+                escalate_to="head_review",
+            ),
+            "head_review": kinds.review(
+                Role.HEAD,
+                _("Department head review"),
+                status=ApplicationStatus.HEAD_REVIEW,
+                escalate_to="prorector_review",
+            ),
+            "prorector_review": kinds.review(
+                Role.PRORECTOR,
+                _("Prorector review"),
+                status=ApplicationStatus.PRORECTOR_REVIEW,
+                department_scoped=False,
+            ),
             # Assigned to the applicant by the flow; done by submitting the application again.
-            "revise": kinds.revision(_("Changes requested")),
+            "revise": kinds.revision(_("Changes requested"), status=ApplicationStatus.CHANGES_REQUESTED),
         },
         can_view=can_view_application,
         submit=lambda *, case, actor: application_services.application_submit(application=case, actor=actor),

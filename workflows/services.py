@@ -22,6 +22,7 @@ from accounts.models import User
 from core.errors import CaseBusy, ErrorCode, NotWaitingForRevision, TaskAlreadyDecided, field_error
 from workflows.kinds import RESUBMIT, CaseKind, kind_of_case, kind_of_task
 from workflows.models import Decision
+from workflows.nodes import status_after_decision
 from workflows.permissions import OPEN_TASK_STATUSES, act_refusal
 from workflows.selectors import access_task, open_task_for_process
 
@@ -121,26 +122,41 @@ def task_decide(*, user: User, task_id: int | str, decision: str, comment: str =
             "comment", _("Say what should change before the case comes back."), ErrorCode.COMMENT_REQUIRED
         )
 
-    def set_decision(process: Any, case: Any, step: str) -> None:
+    recorded: dict[str, Any] = {}
+
+    def decide(process: Any, case: Any, step: str) -> None:
+        # Inside the flow's lock, before the flow moves on: bind the decision (and what an approval binds), then
+        # write its timeline line, naming the status the flow is about to put the case in.
+        kind = kind_of_case(case)
+        assert kind is not None
         process.last_decision = decision
         fields = ["last_decision"]
         if decision == Decision.APPROVE:
-            kind = kind_of_case(case)
-            assert kind is not None
             fields += kind.on_approve(process=process, case=case, step=step)
         process.save(update_fields=fields)
-
-    with transaction.atomic():
-        outcome = task_complete(user=user, task_id=task_id, action=decision, before_execute=set_decision)
-        kind, case, step = outcome.kind, outcome.case, outcome.step
-        event = kind.record_event(
+        status_after = status_after_decision(node=getattr(kind.flow.instance, step), process=process, steps=kind.steps)
+        recorded["event"] = kind.record_event(
             case=case,
             action=kind.decision_events[decision],
             actor=user,
             step=step,
             comment=comment,
-            status_before=outcome.status_before,
+            status_before=case.status,
+            status_after=status_after,
             data=kind.decision_data(case=case, step=step, decision=decision),
         )
-        kind.after_decision(case=case, step=step, decision=decision, event=event)
+        recorded["status_after"] = status_after
+
+    with transaction.atomic():
+        outcome = task_complete(user=user, task_id=task_id, action=decision, before_execute=decide)
+        kind, case, step = outcome.kind, outcome.case, outcome.step
+        case.refresh_from_db()
+        if recorded["status_after"] is not None and case.status != recorded["status_after"]:
+            # The kind's step statuses and its flow disagree: the timeline would lie, so the decision does not
+            # happen (a programming error in the kind, caught by its tests).
+            raise RuntimeError(
+                f"{kind.key}: deciding {step} led to status {case.status!r}, the kind declares "
+                f"{recorded['status_after']!r}"
+            )
+        kind.after_decision(case=case, step=step, decision=decision, event=recorded["event"])
     return case

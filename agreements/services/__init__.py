@@ -22,7 +22,6 @@ from agreements.services.letters import (
 )
 from agreements.services.lifecycle import (
     agreement_activate,
-    agreement_enter_status,
     agreement_quotas_materialise,
     agreement_terminate,
     agreement_withdraw,
@@ -47,7 +46,6 @@ __all__ = [
     "agreement_decision_letter_generate",
     "agreement_decision_letter_schedule",
     "agreement_document_attach",
-    "agreement_enter_status",
     "agreement_event_record",
     "agreement_quotas_materialise",
     "agreement_signed_copy_store",

@@ -53,6 +53,7 @@ def agreement_event_record(
     step: str = "",
     comment: str = "",
     status_before: str = "",
+    status_after: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> AgreementEvent:
     version = agreement.current_version
@@ -65,7 +66,7 @@ def agreement_event_record(
         version=version,
         version_sha256=version.sha256 if version else "",
         status_before=status_before,
-        status_after=agreement.status,
+        status_after=agreement.status if status_after is None else status_after,
         data=data or {},
     )
 
@@ -117,6 +118,11 @@ def _apply_terms(*, agreement: Agreement, terms: dict[str, Any], actor: User) ->
             "updated_at",
         ]
     )
+    # An EWP approval covers one version of the terms (agreements/ewp/); imported here, not at the top, because
+    # the EWP services write their timeline lines with this module's agreement_event_record.
+    from agreements.ewp.services import ewp_terms_changed
+
+    ewp_terms_changed(agreement=agreement, version=version, actor=actor)
     return version
 
 

@@ -36,12 +36,6 @@ from agreements.services.drafts import _current_terms, agreement_event_record
 # --- steps of the agreement flow ---------------------------------------------------------------
 
 
-def agreement_enter_status(*, agreement: Agreement, status: str) -> None:
-    """Called by the agreement flow when the case reaches a step; runs inside the flow's transaction."""
-    agreement.status = status
-    agreement.save(update_fields=["status", "updated_at"])
-
-
 def agreement_activate(*, agreement: Agreement) -> None:
     """Signed by both sides: active, with its quotas per academic year; a renewal supersedes its predecessor."""
     status_before = agreement.status

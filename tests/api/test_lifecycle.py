@@ -111,8 +111,10 @@ def test_student_applies_and_three_approvers_approve_through_the_api(world):
         ("approved", "coordinator_review", "coordinator_ce"),
         ("approved", "head_review", "head_ce"),
         ("approved", "prorector_review", "prorector"),
+        ("place_assigned", "approve", None),
     ]
-    last = history[-1]
+    assert history[-1]["data"]["partner"] == world.partners[0].name
+    last = history[-2]
     assert last["comment"] == "OK from prorector"
     assert (last["status_before"], last["status_after"]) == ("prorector_review", "approved")
     assert last["created_at"]
@@ -154,7 +156,7 @@ def test_send_back_at_any_step_then_revise_and_resubmit(world, clients, sender_i
     actions = [e["action"] for e in student.get(application_url(app_id, "history/")).json()["results"]]
     assert actions.count("changes_requested") == 1
     assert actions.count("resubmitted") == 1
-    assert actions[-3:] == ["approved", "approved", "approved"]
+    assert actions[-4:] == ["approved", "approved", "approved", "place_assigned"]
     event = next(
         e
         for e in student.get(application_url(app_id, "history/")).json()["results"]

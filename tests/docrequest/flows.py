@@ -9,14 +9,7 @@ from tests.docrequest import services
 from tests.docrequest.models import DocumentRequest, DocumentRequestProcess
 from workflows import kinds, locks
 from workflows.models import Decision
-from workflows.nodes import CaseStep
-from workflows.reminders import enter_step
-
-STATUS = {
-    "coordinator_review": DocumentRequest.Status.COORDINATOR_REVIEW,
-    "head_review": DocumentRequest.Status.HEAD_REVIEW,
-    "revise": DocumentRequest.Status.CHANGES_REQUESTED,
-}
+from workflows.nodes import CaseOutcome, CaseStep
 
 
 def _decided(decision):
@@ -28,36 +21,28 @@ class DocumentRequestFlow(flow.Flow):
     lock_impl = locks.select_for_update_lock
 
     start = flow.StartHandle(this.start_case).Next(this.coordinator_review)
-    coordinator_review = CaseStep().onCreate(this.enter).Next(this.after_coordinator)
+    coordinator_review = CaseStep().Next(this.after_coordinator)
     after_coordinator = (
         flow.Switch()
         .Case(this.head_review, _decided(Decision.APPROVE))
         .Case(this.revise, _decided(Decision.REQUEST_CHANGES))
         .Default(this.reject)
     )
-    head_review = CaseStep().onCreate(this.enter).Next(this.after_head)
+    head_review = CaseStep().Next(this.after_head)
     after_head = (
         flow.Switch()
         .Case(this.approve, _decided(Decision.APPROVE))
         .Case(this.revise, _decided(Decision.REQUEST_CHANGES))
         .Default(this.reject)
     )
-    revise = (CaseStep().Assign(lambda activation: activation.process.request.requester).onCreate(this.enter)).Next(
-        this.coordinator_review
-    )
-    approve = flow.Function(this.finish_approved).Next(this.end)
-    reject = flow.Function(this.finish_rejected).Next(this.end)
+    revise = CaseStep().Assign(lambda activation: activation.process.request.requester).Next(this.coordinator_review)
+    approve = CaseOutcome(this.finish_approved, status=DocumentRequest.Status.APPROVED).Next(this.end)
+    reject = CaseOutcome(this.finish_rejected, status=DocumentRequest.Status.REJECTED).Next(this.end)
     end = flow.End()
 
     def start_case(self, activation, *, request):
         activation.process.request = request
         return activation.process
-
-    def enter(self, activation):
-        services.document_request_enter_status(
-            request=activation.process.request, status=STATUS[activation.flow_task.name]
-        )
-        enter_step(task=activation.task)
 
     def finish_approved(self, activation):
         services.document_request_enter_status(request=activation.process.request, status="approved")
@@ -78,9 +63,14 @@ DOCUMENT_REQUEST = kinds.register(
         process_attr="documentrequestprocess",
         case_attr="request",
         steps={
-            "coordinator_review": kinds.review(Role.COORDINATOR, "Coordinator review", escalate_to="head_review"),
-            "head_review": kinds.review(Role.HEAD, "Head review"),
-            "revise": kinds.revision("Revise the request"),
+            "coordinator_review": kinds.review(
+                Role.COORDINATOR,
+                "Coordinator review",
+                status=DocumentRequest.Status.COORDINATOR_REVIEW,
+                escalate_to="head_review",
+            ),
+            "head_review": kinds.review(Role.HEAD, "Head review", status=DocumentRequest.Status.HEAD_REVIEW),
+            "revise": kinds.revision("Revise the request", status=DocumentRequest.Status.CHANGES_REQUESTED),
         },
         can_view=can_view,
         submit=lambda *, case, actor: services.document_request_submit(request=case, actor=actor),

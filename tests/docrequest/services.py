@@ -19,8 +19,9 @@ def document_request_submit(*, request: DocumentRequest, actor) -> DocumentReque
     return request
 
 
-def document_request_event_record(*, case: DocumentRequest, **fields) -> DocumentRequestEvent:
-    return DocumentRequestEvent.objects.create(request=case, status_after=case.status, **fields)
+def document_request_event_record(*, case: DocumentRequest, status_after=None, **fields) -> DocumentRequestEvent:
+    status_after = case.status if status_after is None else status_after
+    return DocumentRequestEvent.objects.create(request=case, status_after=status_after, **fields)
 
 
 def document_request_enter_status(*, request: DocumentRequest, status: str) -> None:

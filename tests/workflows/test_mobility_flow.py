@@ -32,13 +32,28 @@ def test_full_approval_consumes_one_place_and_records_every_step(world, submitte
     assert CallPlace.objects.get(pk=world.places[0].pk).places_taken == 1
     assert app.process.status == "DONE"
     actions = list(app.events.values_list("action", "step", "actor__username"))
-    assert actions[-4:] == [
+    # each decision's line is written before the flow moves on: the prorector's approval, then the place it took
+    assert actions[-5:] == [
         ("submitted", "applicant", "student1"),
         ("approved", "coordinator_review", "coordinator_ce"),
         ("approved", "head_review", "head_ce"),
         ("approved", "prorector_review", "prorector"),
+        ("place_assigned", "approve", None),
     ]
-    assert app.events.last().comment == "Welcome aboard"
+    statuses = list(app.events.values_list("status_before", "status_after"))[-4:]
+    assert statuses == [
+        ("coordinator_review", "head_review"),
+        ("head_review", "prorector_review"),
+        ("prorector_review", "approved"),
+        ("prorector_review", "approved"),
+    ]
+    decision, place = list(app.events.order_by("created_at", "pk"))[-2:]
+    assert decision.comment == "Welcome aboard"
+    assert place.data["partner"] == world.places[0].partner.name and place.data["choice_rank"] == 1
+    # the next step's task was created after the decision that led to it had its line
+    head_task = app.process.task_set.get(flow_task_type="HUMAN", status="DONE", owner=world.head_ce)
+    coordinator_decision = app.events.get(action="approved", step="coordinator_review")
+    assert coordinator_decision.created_at <= head_task.created
 
 
 @pytest.mark.parametrize(

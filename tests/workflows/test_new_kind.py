@@ -102,3 +102,34 @@ def test_no_shared_module_knows_the_new_kind():
     for path in shared:
         text = path.read_text(encoding="utf-8")
         assert "docrequest" not in text and "document_request" not in text, path
+
+
+def test_every_decision_of_every_kind_leads_to_a_status_of_the_case(world):
+    # The decision's line names where the case goes before the flow moves on (workflows.nodes.status_after_decision):
+    # every review decision of every kind leads to a declared status of its case model.
+    from types import SimpleNamespace
+
+    from workflows.kinds import case_kinds
+    from workflows.nodes import CaseStep, status_after_decision
+
+    checked = 0
+    for kind in case_kinds():
+        case_model = kind.flow.process_class._meta.get_field(kind.case_attr).related_model
+        statuses = {value for value, _label in case_model._meta.get_field("status").choices}
+        for name in kind.review_steps:
+            for decision in ("reject", "request_changes"):
+                process = SimpleNamespace(last_decision=decision)
+                after = status_after_decision(node=getattr(kind.flow.instance, name), process=process, steps=kind.steps)
+                assert after in statuses, (kind.key, name, decision, after)
+                checked += 1
+        for name, step in kind.steps.items():
+            assert step.status in statuses, (kind.key, name)
+            assert isinstance(getattr(kind.flow.instance, name), CaseStep)
+    assert checked >= 2 * (3 + 2 + 2)
+
+
+def test_a_case_step_declares_its_status_in_the_kind_not_in_the_flow():
+    from workflows.nodes import CaseStep
+
+    with pytest.raises(TypeError):
+        CaseStep().onCreate(lambda activation: None)
