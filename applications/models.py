@@ -66,6 +66,23 @@ class ApplicationStatus(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+    # A competitive call: the coordinator found the application eligible and complete; it waits for the selection.
+    ELIGIBLE = "eligible", _("Eligible, awaiting selection")
+    # The published selection result, then the applicant's answer (the selection app sets these).
+    SELECTED = "selected", _("Selected")
+    RESERVE = "reserve", _("On the reserve list")
+    NOT_SELECTED = "not_selected", _("Not selected")
+    ACCEPTED = "accepted", _("Place accepted")
+    DECLINED = "declined", _("Place declined")
+    NOMINATED = "nominated", _("Nominated to the partner")
+
+
+class SelectionMode(models.TextChoices):
+    # Each application goes through the whole chain and takes a place at final approval (staff mobility, small
+    # bilateral calls).
+    ROLLING = "rolling", _("Rolling: places taken at final approval")
+    # Applications are checked until the deadline, then scored, ranked and allocated in one selection result.
+    COMPETITIVE = "competitive", _("Competitive: scored and ranked after the deadline")
 
 
 EDITABLE_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.CHANGES_REQUESTED)
@@ -111,6 +128,9 @@ class Call(models.Model):
     )
     partners = models.ManyToManyField(
         PartnerInstitution, through="CallPlace", related_name="calls", verbose_name=_("partners")
+    )
+    selection_mode = models.CharField(
+        _("selection"), max_length=20, choices=SelectionMode.choices, default=SelectionMode.ROLLING
     )
 
     objects = CallQuerySet.as_manager()
