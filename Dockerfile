@@ -9,9 +9,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# gettext compiles the translations; nothing else is needed at run time (psycopg ships its own libpq).
+# gettext compiles the translations; xmlsec1 checks SAML signatures (psycopg ships its own libpq).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext \
+    && apt-get install -y --no-install-recommends gettext xmlsec1 \
     && rm -rf /var/lib/apt/lists/*
 
 COPY requirements.txt ./

@@ -20,6 +20,9 @@ $(VENV)/.installed: requirements.txt tests/documents/s3rver/package-lock.json te
 	if command -v npm >/dev/null; then npm ci --prefix tests/documents/s3rver --no-audit --no-fund --silent; fi
 	# axe-core, the accessibility checker the browser tests run on every page (tests/browser/test_csp.py).
 	if command -v npm >/dev/null; then npm ci --prefix tests/browser/axe --no-audit --no-fund --silent; fi
+	# xmlsec1, which pysaml2 runs to check SAML signatures (Debian's package; root installs it, others are told).
+	command -v xmlsec1 >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq --no-install-recommends xmlsec1; } \
+		|| echo "install Debian's xmlsec1 package for SAML sign-in (apt-get install xmlsec1)"
 	touch $@
 
 install: $(VENV)/.installed

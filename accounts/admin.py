@@ -1,10 +1,12 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts import services
-from accounts.models import AccessRefusal, ApiToken, Department, User
+from accounts.models import AccessRefusal, ApiToken, Department, Deputyship, User, UserSession
 
 
 @admin.register(Department)
@@ -70,3 +72,62 @@ class AccessRefusalAdmin(_ReadOnly):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class DeputyshipAdminForm(forms.ModelForm):
+    class Meta:
+        model = Deputyship
+        fields = ["principal", "deputy", "starts_on", "ends_on"]
+
+    def clean(self):
+        data = super().clean()
+        if all(data.get(name) for name in self.Meta.fields):
+            try:
+                services.deputyship_check(**{name: data[name] for name in self.Meta.fields})
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    self.add_error(field if field in self.fields else None, errors)
+        return data
+
+
+@admin.register(Deputyship)
+class DeputyshipAdmin(admin.ModelAdmin):
+    """Administrators name a deputy for an approver who cannot (ill, away without notice) and end one early; a
+    deputyship is never edited or deleted (it records who stood in for whom)."""
+
+    form = DeputyshipAdminForm
+    list_display = ["principal", "deputy", "starts_on", "ends_on", "cancelled_at", "created_by", "summary_sent_at"]
+    list_select_related = ["principal", "deputy", "created_by"]
+    list_filter = ["starts_on", "ends_on"]
+    search_fields = ["principal__username", "deputy__username", "principal__last_name", "deputy__last_name"]
+    actions = ["end_now"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [f.name for f in Deputyship._meta.fields if f.name != "id"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        created = services.deputyship_create(
+            actor=request.user, principal=obj.principal, deputy=obj.deputy, starts_on=obj.starts_on, ends_on=obj.ends_on
+        )
+        obj.pk = created.pk
+
+    @admin.action(description=_("End now (the deputy no longer stands in)"), permissions=["change"])
+    def end_now(self, request, queryset):
+        for deputyship in queryset:
+            services.deputyship_cancel(actor=request.user, deputyship_id=deputyship.pk)
+        self.message_user(request, _("The selected deputyships are ended."), messages.SUCCESS)
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(_ReadOnly):
+    list_display = ["user", "created_at", "ip_address", "method", "user_agent"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "ip_address"]
+    readonly_fields = ["user", "session_key", "created_at", "ip_address", "method", "user_agent"]

@@ -1,6 +1,6 @@
 """The API's token endpoints: get a token for a username and password, refresh it, list and revoke the caller's
 tokens, log out (this token) or out everywhere (all of them). Tokens are django-rest-knox's, sent as
-`Authorization: Token <key>`."""
+`Authorization: Token <key>`. And deputies: list, name one, end one."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -11,15 +11,18 @@ from rest_framework.views import APIView
 
 from accounts import services
 from accounts.authentication import TokenAuthentication
-from accounts.selectors import api_token_list
+from accounts.selectors import api_token_list, deputyships_visible
 from accounts.serializers import (
     ApiTokenSerializer,
     AuthErrorSerializer,
+    DeputyshipSerializer,
+    DeputyshipWriteSerializer,
     TokenCreatedSerializer,
     TokenRequestSerializer,
 )
 from accounts.throttles import ScopedRateThrottle
-from core.serializers import FIELD_ERRORS_SCHEMA
+from core.idempotency import idempotent
+from core.serializers import FIELD_ERRORS, FIELD_ERRORS_SCHEMA, ErrorSerializer
 
 AUTH = ["auth"]
 TOO_MANY = OpenApiResponse(
@@ -142,4 +145,65 @@ class LogoutAllView(APIView):
     )
     def post(self, request):
         services.api_tokens_revoke_all(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+DEPUTIES = ["deputies"]
+DEPUTY_NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such deputy, or not one you manage.")
+DEPUTY_FORBIDDEN = OpenApiResponse(
+    ErrorSerializer,
+    description="You may not name deputies for this person (yourself if an approver; anyone if an administrator).",
+)
+
+
+class DeputyshipListView(GenericAPIView):
+    serializer_class = DeputyshipSerializer
+
+    def get_queryset(self):
+        return deputyships_visible(user=self.request.user)
+
+    @extend_schema(
+        tags=DEPUTIES,
+        operation_id="deputies_list",
+        summary="Deputies: mine, and those I stand in as",
+        description="Deputyships that have not ended, the soonest first: those naming you as the approver who is "
+        "away, and those naming you as the deputy (administrators: everyone's). While one runs, the deputy sees "
+        "the approver's tasks in their inbox and decides them on the approver's behalf.",
+        responses={200: DeputyshipSerializer(many=True)},
+    )
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        tags=DEPUTIES,
+        operation_id="deputies_create",
+        summary="Name a deputy for a date range",
+        description="The deputy must be another approver; an approver has one deputy at a time; a deputy cannot "
+        "name a deputy for days they stand in, nor be named for days they are away (no chains).",
+        request=DeputyshipWriteSerializer,
+        responses={201: DeputyshipSerializer, 400: FIELD_ERRORS, 403: DEPUTY_FORBIDDEN},
+    )
+    @idempotent
+    def post(self, request):
+        serializer = DeputyshipWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        principal = fields.pop("principal", None) or request.user
+        deputyship = services.deputyship_create(actor=request.user, principal=principal, **fields)
+        return Response(DeputyshipSerializer(deputyship).data, status=status.HTTP_201_CREATED)
+
+
+class DeputyshipDetailView(APIView):
+    @extend_schema(
+        tags=DEPUTIES,
+        operation_id="deputies_end",
+        summary="End a deputyship now",
+        description="The deputy no longer stands in from now on; the record stays.",
+        request=None,
+        responses={204: None, 404: DEPUTY_NOT_FOUND},
+    )
+    @idempotent
+    def delete(self, request, deputyship_id: int):
+        services.deputyship_cancel(actor=request.user, deputyship_id=deputyship_id)
         return Response(status=status.HTTP_204_NO_CONTENT)

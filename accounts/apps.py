@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_migrate, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
@@ -18,3 +19,5 @@ class AccountsConfig(AppConfig):
         post_save.connect(
             listeners.revoke_tokens_after_credentials_change, sender=user_model, dispatch_uid="accounts.revoke_tokens"
         )
+        user_logged_in.connect(listeners.session_signed_in, dispatch_uid="accounts.session_signed_in")
+        user_logged_out.connect(listeners.session_signed_out, dispatch_uid="accounts.session_signed_out")

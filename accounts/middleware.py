@@ -1,5 +1,4 @@
-"""Serve each signed-in user in their preferred language unless they picked one with the language switcher;
-log the requests answered 403."""
+"""Serve each signed-in user in their preferred language; log the requests answered 403."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -9,17 +8,16 @@ from accounts.services import access_refusal_record
 
 
 class PreferredLanguageMiddleware:
+    """A signed-in user sees the pages in their preferred language (their profile; the header's language switch
+    stores its choice there too, accounts.views.set_language), whatever language cookie the browser had before
+    they signed in. Anonymous visitors follow the switch's cookie and their browser (LocaleMiddleware)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (
-            user is None
-            or not user.is_authenticated
-            or settings.LANGUAGE_COOKIE_NAME in request.COOKIES
-            or user.preferred_language not in dict(settings.LANGUAGES)
-        ):
+        if user is None or not user.is_authenticated or user.preferred_language not in dict(settings.LANGUAGES):
             return self.get_response(request)
         # override() restores the thread's language afterwards, so nothing outside this request sees it.
         with translation.override(user.preferred_language):
@@ -47,3 +45,32 @@ class AccessRefusalMiddleware:
             # Django turns it into the 403 page after this; keep its words for the log.
             request._korpu_refusal_reason = str(exception) or "permission denied"
         return None
+
+
+class SingleSignOnLogoutCspMiddleware:
+    """The header's "Log out" form, after a single sign-on, ends at the provider's logout (OpenID Connect's end
+    session endpoint, the SAML IdP's single logout service): the strict CSP's form-action (which follows redirects)
+    lets a signed-in user's pages send it there, and nowhere else. Sits inside django-csp's middleware, which reads
+    the update from the response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from accounts.oidc import oidc_enabled, provider_logout_origin
+        from accounts.saml import idp_logout_origins, saml_enabled
+
+        response = self.get_response(request)
+        if not (oidc_enabled() or saml_enabled()) or "text/html" not in response.get("Content-Type", ""):
+            return response
+        try:
+            signed_in = request.user.is_authenticated
+        except Exception:  # no user on this request, or the database is gone (the page says so already)
+            return response
+        origins = [provider_logout_origin(), *idp_logout_origins()] if signed_in else []
+        origins = [origin for origin in origins if origin]
+        if origins:
+            update = dict(getattr(response, "_csp_update", None) or {})
+            update["form-action"] = [*update.get("form-action", []), *origins]
+            response._csp_update = update
+        return response

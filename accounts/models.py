@@ -62,6 +62,79 @@ class ApiToken(AbstractAuthToken):
         return f"{self.client or _('API token')} ({self.user}, {self.digest[:8]}…)"
 
 
+class UserSession(models.Model):
+    """A browser session a user signed in with (Django's session store holds the session itself): listed on the
+    profile page, where the user ends one. Written at login, removed at logout or revocation."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="browser_sessions"
+    )
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("signed in"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    # How the user signed in: "password", "oidc" or "saml".
+    method = models.CharField(_("sign-in method"), max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d %H:%M}, {self.ip_address or '-'})"
+
+
+class Deputyship(models.Model):
+    """An approver's deputy for a date range (both days included): while it runs the deputy acts on the absent
+    approver's tasks with the absent approver's role and departments (workflows.permissions). Never deleted:
+    ending one early sets `cancelled_at`, so who stood in for whom stays on record."""
+
+    principal = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("absent approver"),
+        on_delete=models.CASCADE,
+        related_name="deputyships",
+    )
+    deputy = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("deputy"), on_delete=models.CASCADE, related_name="deputising"
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("named by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("named on"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("ended early on"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ended by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The absent approver's summary of what the deputy decided, sent once the range is over.
+    summary_sent_at = models.DateTimeField(_("summary sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        verbose_name = _("deputy")
+        verbose_name_plural = _("deputies")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="deputyship_dates"),
+            models.CheckConstraint(condition=~models.Q(deputy=models.F("principal")), name="deputyship_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deputy} → {self.principal} ({self.starts_on}–{self.ends_on})"
+
+
 class AccessRefusal(models.Model):
     """A request answered 403, page or API: who (if signed in), from where, what, when and why."""
 

@@ -112,6 +112,11 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "accounts.view_apitoken",
         "accounts.delete_apitoken",
         "accounts.view_accessrefusal",
+        # Deputies: named for an approver who cannot (ill), ended early; never edited or deleted.
+        "accounts.view_deputyship",
+        "accounts.add_deputyship",
+        "accounts.change_deputyship",
+        "accounts.view_usersession",
         "axes.view_accessattempt",
         "axes.delete_accessattempt",
         "axes.view_accessfailurelog",

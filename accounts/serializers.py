@@ -1,11 +1,12 @@
 """What the API's token endpoints read and answer. A token's key appears in one answer only, the one that made it."""
 
 from django.contrib.auth import authenticate
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.lockout import LoginLockedOut
-from accounts.models import ApiToken
+from accounts.models import ApiToken, Deputyship, User
 from core.serializers import ErrorCodeField
 
 
@@ -63,3 +64,43 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 class AuthErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text=_("What went wrong, in the user's language."))
     code = ErrorCodeField(help_text=_("`locked_out` for a login lockout, `throttled` for too many requests."))
+
+
+class DeputyPersonSerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name"]
+        read_only_fields = fields
+
+    def get_name(self, user: User) -> str:
+        return user.get_full_name() or user.username
+
+
+class DeputyshipSerializer(serializers.ModelSerializer):
+    principal = DeputyPersonSerializer(read_only=True, help_text=_("The approver who is away."))
+    deputy = DeputyPersonSerializer(read_only=True, help_text=_("Who acts on the approver's tasks meanwhile."))
+    running = serializers.SerializerMethodField(help_text=_("Whether the deputy stands in today."))
+
+    class Meta:
+        model = Deputyship
+        fields = ["id", "principal", "deputy", "starts_on", "ends_on", "cancelled_at", "running"]
+        read_only_fields = fields
+
+    def get_running(self, deputyship: Deputyship) -> bool:
+        today = timezone.localdate()
+        return deputyship.cancelled_at is None and deputyship.starts_on <= today <= deputyship.ends_on
+
+
+class DeputyshipWriteSerializer(serializers.Serializer):
+    deputy = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), help_text=_("The id of the approver who stands in.")
+    )
+    principal = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        help_text=_("The approver who is away: yourself by default; an administrator names deputies for others."),
+    )
+    starts_on = serializers.DateField(help_text=_("The first day (included)."))
+    ends_on = serializers.DateField(help_text=_("The last day (included)."))

@@ -3,6 +3,7 @@ change only through the services and the flow. Partners are edited in partners.a
 
 from django.contrib import admin
 
+from agreements.ewp.models import AgreementExchange, PartnerIiaCopy
 from agreements.models import (
     Agreement,
     AgreementEvent,
@@ -73,6 +74,30 @@ class AgreementEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["action"]
     list_select_related = ["agreement", "actor", "version"]
     search_fields = ["agreement__title", "comment"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+
+# --- Erasmus Without Paper (agreements/ewp/): read-only like the rest ------------------------------------------
+
+
+@admin.register(PartnerIiaCopy)
+class PartnerIiaCopyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["imported_at", "agreement", "owner_hei_id", "owner_iia_id", "iia_hash", "source"]
+    list_select_related = ["agreement"]
+    search_fields = ["agreement__title", "owner_iia_id", "iia_hash"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+
+@admin.register(AgreementExchange)
+class AgreementExchangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["agreement", "status", "our_iia_hash", "approved_iia_hash", "partner_approval_hash", "updated_at"]
+    list_filter = ["status"]
+    list_select_related = ["agreement"]
+    search_fields = ["agreement__title", "partner_iia_id"]
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]

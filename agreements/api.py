@@ -6,7 +6,7 @@ it. Services raise ValidationError (400), PermissionDenied (403) and core.errors
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -15,10 +15,7 @@ from rest_framework.response import Response
 from agreements import services
 from agreements.selectors import (
     access_agreement,
-    access_agreement_document,
     agreement_detail,
-    agreement_documents,
-    agreement_events,
     agreement_list_visible,
     agreement_quota_rows,
     agreement_versions,
@@ -41,9 +38,10 @@ from agreements.serializers import (
 from applications.api import FIELD_ERRORS
 from applications.serializers import ErrorSerializer
 from core.idempotency import idempotent
-from documents.downloads import DOWNLOAD_RESPONSES, document_response
+from documents.downloads import DOWNLOAD_RESPONSES
 from partners.permissions import can_read_partners
 from workflows import agreement as flow_steps
+from workflows.case_api import CaseDocumentFileView, CaseDocumentsView, CaseHistoryView
 from workflows.selectors import open_task_for_case
 from workflows.services import case_submit
 
@@ -200,10 +198,8 @@ class AgreementVersionsView(GenericAPIView):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
-class AgreementHistoryView(GenericAPIView):
-    serializer_class = AgreementEventSerializer
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=AGREEMENTS,
         operation_id="agreements_history",
         summary="The agreement's timeline",
@@ -211,10 +207,10 @@ class AgreementHistoryView(GenericAPIView):
         "version of the terms (number and SHA-256) it concerned.",
         responses={200: AgreementEventSerializer(many=True), 404: NOT_FOUND},
     )
-    def get(self, request, agreement_id: int):
-        agreement = access_agreement(user=request.user, agreement_id=agreement_id)
-        page = self.paginate_queryset(agreement_events(agreement=agreement))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+)
+class AgreementHistoryView(CaseHistoryView):
+    kind_key, case_kwarg = "agreement", "agreement_id"
+    serializer_class = AgreementEventSerializer
 
 
 class AgreementQuotasView(GenericAPIView):
@@ -233,22 +229,14 @@ class AgreementQuotasView(GenericAPIView):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
-class AgreementDocumentsView(GenericAPIView):
-    serializer_class = AgreementDocumentSerializer
-    parser_classes = [MultiPartParser, FormParser]
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=AGREEMENTS,
         operation_id="agreements_documents_list",
         summary="Every version of the agreement's documents",
         responses={200: AgreementDocumentSerializer(many=True), 404: NOT_FOUND},
-    )
-    def get(self, request, agreement_id: int):
-        agreement = access_agreement(user=request.user, agreement_id=agreement_id)
-        page = self.paginate_queryset(agreement_documents(agreement=agreement))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    @extend_schema(
+    ),
+    post=extend_schema(
         tags=AGREEMENTS,
         operation_id="agreements_documents_create",
         summary="Upload a draft text or a supporting document",
@@ -262,20 +250,16 @@ class AgreementDocumentsView(GenericAPIView):
             404: NOT_FOUND,
             409: CONFLICT,
         },
-    )
-    @idempotent
-    def post(self, request, agreement_id: int):
-        agreement = access_agreement(user=request.user, agreement_id=agreement_id)
-        serializer = AgreementDocumentUploadSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        document = services.agreement_document_attach(
-            agreement=agreement, actor=request.user, **serializer.validated_data
-        )
-        return Response(self.get_serializer(document).data, status=status.HTTP_201_CREATED)
+    ),
+)
+class AgreementDocumentsView(CaseDocumentsView):
+    kind_key, case_kwarg = "agreement", "agreement_id"
+    serializer_class = AgreementDocumentSerializer
+    upload_serializer_class = AgreementDocumentUploadSerializer
 
 
-class AgreementDocumentFileView(GenericAPIView):
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=AGREEMENTS,
         operation_id="agreements_documents_file",
         summary="Download a document of the agreement",
@@ -287,9 +271,9 @@ class AgreementDocumentFileView(GenericAPIView):
             404: NOT_FOUND,
         },
     )
-    def get(self, request, agreement_id: int, document_id: int):
-        document = access_agreement_document(user=request.user, agreement_id=agreement_id, document_id=document_id)
-        return document_response(document)
+)
+class AgreementDocumentFileView(CaseDocumentFileView):
+    kind_key, case_kwarg = "agreement", "agreement_id"
 
 
 # --- the agreement flow's coordinator steps (/api/v1/tasks/<id>/mark-sent/ and signed/) -------------------------

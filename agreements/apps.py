@@ -11,3 +11,7 @@ class AgreementsConfig(AppConfig):
         from agreements.web import register_agreement_web
 
         register_agreement_web()
+        # Its letters (the prorector's approval) with the one letter pipeline of documents.
+        from agreements.services.letters import register_agreement_letters
+
+        register_agreement_letters()

@@ -19,12 +19,15 @@ from agreements.models import (
     AgreementStatus,
     AgreementType,
     Direction,
+    EwpStatus,
     MobilityCategory,
 )
 from agreements.services import AGREEMENT_UPLOAD_KINDS, INFO_FIELDS
+from agreements.terms import CONDITION_NUMBER_RANGES
 from applications.forms import DateInput, add_service_errors
 from core.errors import ErrorCode
 from core.forms import kept_forms
+from core.numbers import apply_form_ranges
 from documents.models import DocumentKind
 from documents.validation import accept_attribute
 from partners.models import OrganisationalUnit, PartnerInstitution
@@ -64,6 +67,11 @@ class AgreementFilterForm(forms.Form):
         max_value=3650,
         widget=forms.NumberInput(attrs={"size": 5}),
     )
+    ewp_status = forms.ChoiceField(label=_("EWP status"), required=False, choices=[("", _("All")), *EwpStatus.choices])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        apply_form_ranges(self.fields, {"expiring_within_days": (0, 3650)})
 
     def filters(self) -> dict:
         """Keyword arguments for agreements.selectors.agreement_list; invalid filters are left out."""
@@ -75,6 +83,7 @@ class AgreementFilterForm(forms.Form):
             "country": (data.get("country") or "").strip(),
             "department_id": data["department"].pk if data.get("department") else None,
             "expiring_within_days": data.get("expiring_within_days"),
+            "ewp_status": data.get("ewp_status") or "",
         }
 
 
@@ -211,6 +220,11 @@ class ConditionForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "en:B2, de:B1"}),
         help_text=_("Language code and CEFR level, e.g. “en:B2, de:B1”."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The same range messages as the terms' own check ("Mobilities per year must be between 0 and 999").
+        apply_form_ranges(self.fields, CONDITION_NUMBER_RANGES)
 
     def clean_subject_areas(self) -> list[str]:
         return _split(self.cleaned_data["subject_areas"])

@@ -187,6 +187,11 @@ class AgreementEvent(CaseEventBase):
         RENEWAL_STARTED = "renewal_started", _("Renewal started")
         TERMINATED = "terminated", _("Terminated")
         DOCUMENT_UPLOADED = "document_uploaded", _("Document uploaded")
+        EWP_COPY_IMPORTED = "ewp_copy_imported", _("Partner's EWP copy imported")
+        EWP_APPROVED = "ewp_approved", _("Partner's EWP copy approved")
+        EWP_PARTNER_APPROVED = "ewp_partner_approved", _("Partner's EWP approval of our copy imported")
+        EWP_APPROVAL_OUTDATED = "ewp_approval_outdated", _("EWP approval outdated")
+        EWP_FETCH_FAILED = "ewp_fetch_failed", _("EWP document could not be fetched")
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)
@@ -203,3 +208,7 @@ class AgreementEvent(CaseEventBase):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+
+# The EWP exchange's models live with the rest of EWP (agreements/ewp/) and belong to this app.
+from agreements.ewp.models import AgreementExchange, EwpStatus, PartnerIiaCopy  # noqa: E402,F401

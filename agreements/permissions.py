@@ -4,8 +4,9 @@ predicates (`can_read_partners`: one of the office's staff) are partners.permiss
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import User
+from accounts.permissions import seen_as_deputy
 from accounts.roles import Role, has_role, user_department_ids
-from agreements.models import Agreement, AgreementStatus
+from agreements.models import Agreement, AgreementStatus, AgreementType
 
 ALL_AGREEMENTS_ROLES = (Role.PRORECTOR, Role.AUDITOR, Role.ADMIN)
 TERMS_EDITABLE = (AgreementStatus.DRAFT,)
@@ -18,9 +19,10 @@ def can_view_agreement(user: User | AnonymousUser, agreement: Agreement) -> bool
         return False
     if has_role(user, *ALL_AGREEMENTS_ROLES):
         return True
-    if has_role(user, Role.COORDINATOR, Role.HEAD, Role.STAFF):
-        return agreement.department_id in user_department_ids(user)
-    return False
+    if has_role(user, Role.COORDINATOR, Role.HEAD, Role.STAFF) and agreement.department_id in user_department_ids(user):
+        return True
+    # A deputy sees what the approver they stand in for sees.
+    return seen_as_deputy(user, lambda principal: can_view_agreement(principal, agreement))
 
 
 def can_draft_agreement(user: User | AnonymousUser, department_id: int) -> bool:
@@ -44,3 +46,18 @@ def can_terminate(user: User | AnonymousUser, agreement: Agreement) -> bool:
         and has_role(user, Role.PRORECTOR, Role.ADMIN)
         and agreement.status in (AgreementStatus.ACTIVE, AgreementStatus.EXPIRING)
     )
+
+
+def can_view_ewp(user: User | AnonymousUser, agreement: Agreement) -> bool:
+    """The EWP view of an agreement (its IIA XML, iia-hash, the partner's copies): whoever sees an Erasmus+ one."""
+    return agreement.type == AgreementType.ERASMUS_IIA and can_view_agreement(user, agreement)
+
+
+def can_exchange_ewp(user: User | AnonymousUser, agreement: Agreement) -> bool:
+    """Import the partner's copy or approval of an Erasmus+ IIA and approve the partner's copy: a coordinator of
+    the agreement's department, the prorector or an administrator, until the agreement is withdrawn."""
+    if agreement.type != AgreementType.ERASMUS_IIA or agreement.status == AgreementStatus.WITHDRAWN:
+        return False
+    if not user.is_authenticated:
+        return False
+    return has_role(user, Role.PRORECTOR, Role.ADMIN) or can_draft_agreement(user, agreement.department_id)

@@ -5,19 +5,20 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
 from accounts.roles import Role, has_role, user_department_ids
+from agreements.ewp.models import EwpStatus
 from agreements.models import (
     Agreement,
     AgreementEvent,
     AgreementQuota,
+    AgreementType,
     AgreementVersion,
 )
 from agreements.permissions import ALL_AGREEMENTS_ROLES, can_view_agreement
@@ -27,6 +28,7 @@ from core.errors import ErrorCode, field_error
 from documents.models import Document
 from partners.models import PartnerInstitution
 from partners.permissions import can_read_partners
+from workflows.selectors import case_documents
 
 
 def agreement_list(
@@ -38,8 +40,9 @@ def agreement_list(
     country: str = "",
     department_id: int | None = None,
     expiring_within_days: int | None = None,
+    ewp_status: str = "",
 ) -> QuerySet[Agreement]:
-    qs = Agreement.objects.select_related("partner", "department", "current_version", "renewal_of")
+    qs = Agreement.objects.select_related("partner", "department", "current_version", "renewal_of", "ewp_exchange")
     if not can_read_partners(user):
         return qs.none()  # students see no agreements
     if not has_role(user, *ALL_AGREEMENTS_ROLES):
@@ -54,6 +57,13 @@ def agreement_list(
         qs = qs.filter(partner__country=country.upper())
     if department_id:
         qs = qs.filter(department_id=department_id)
+    if ewp_status:
+        # Erasmus+ agreements only; one never exchanged has no exchange row yet.
+        qs = qs.filter(type=AgreementType.ERASMUS_IIA)
+        if ewp_status == EwpStatus.NOT_EXCHANGED:
+            qs = qs.filter(Q(ewp_exchange__isnull=True) | Q(ewp_exchange__status=ewp_status))
+        else:
+            qs = qs.filter(ewp_exchange__status=ewp_status)
     if expiring_within_days is not None:
         today = timezone.localdate()
         qs = qs.filter(
@@ -112,21 +122,7 @@ def agreement_list_visible(*, user: User | AnonymousUser, **filters: Any) -> Que
 
 def agreement_documents(*, agreement: Agreement) -> QuerySet[Document]:
     """Every version of every document of the agreement (drafts, signed copies, other), newest first per kind."""
-    return (
-        Document.objects.filter(case_type=ContentType.objects.get_for_model(Agreement), case_id=agreement.pk)
-        .select_related("uploaded_by")
-        .order_by("kind", "-version")
-    )
-
-
-def access_agreement_document(
-    *, user: User | AnonymousUser, agreement_id: int | str, document_id: int | str
-) -> Document:
-    agreement = access_agreement(user=user, agreement_id=agreement_id)
-    try:
-        return agreement_documents(agreement=agreement).get(pk=document_id)
-    except (Document.DoesNotExist, ValueError, TypeError):
-        raise Http404(_("No such document."))
+    return case_documents(case=agreement)
 
 
 def partner_mobilities(*, user: User, partner: PartnerInstitution) -> QuerySet[Application]:
@@ -171,5 +167,11 @@ def agreement_detail(*, user: User | AnonymousUser, agreement_id: int | str) -> 
     agreement.detail_documents = list(agreement_documents(agreement=agreement))  # type: ignore[attr-defined]
     agreement.detail_renewal_id = (  # type: ignore[attr-defined]
         Agreement.objects.filter(renewal_of=agreement).values_list("pk", flat=True).first()
+    )
+    # Imported here: the EWP selectors read agreement_list of this module.
+    from agreements.ewp.selectors import ewp_view
+
+    agreement.detail_ewp = ewp_view(  # type: ignore[attr-defined]
+        user=user, agreement=agreement, with_differences=False
     )
     return agreement

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from agreements.ewp.serializers import EwpStatusField, EwpSummarySerializer
 from agreements.models import (
     Agreement,
     AgreementEvent,
@@ -172,6 +173,9 @@ class AgreementFilterSerializer(serializers.Serializer):
         max_value=3650,
         help_text=_("Active or expiring agreements that end within this many days from today."),
     )
+    ewp_status = EwpStatusField(
+        required=False, help_text=_("Erasmus+ agreements whose Erasmus Without Paper exchange is at this status.")
+    )
 
     def filters(self) -> dict:
         data = self.validated_data
@@ -182,6 +186,7 @@ class AgreementFilterSerializer(serializers.Serializer):
             "country": data.get("country", ""),
             "department_id": data.get("department"),
             "expiring_within_days": data.get("expiring_within_days"),
+            "ewp_status": data.get("ewp_status", ""),
         }
 
 
@@ -262,6 +267,9 @@ class AgreementDetailSerializer(AgreementSerializer):
     )
     quotas = QuotaSerializer(many=True, read_only=True)
     documents = serializers.SerializerMethodField()
+    ewp = serializers.SerializerMethodField(
+        help_text=_("Erasmus Without Paper: our iia-id and iia-hash, the exchange status (Erasmus+ agreements only).")
+    )
 
     class Meta(AgreementSerializer.Meta):
         fields = [
@@ -281,6 +289,7 @@ class AgreementDetailSerializer(AgreementSerializer):
             "open_task",
             "quotas",
             "documents",
+            "ewp",
         ]
         read_only_fields = fields
 
@@ -307,6 +316,11 @@ class AgreementDetailSerializer(AgreementSerializer):
     @extend_schema_field(AgreementDocumentSerializer(many=True))
     def get_documents(self, agreement):
         return AgreementDocumentSerializer(agreement.detail_documents, many=True, context=self.context).data
+
+    @extend_schema_field(EwpSummarySerializer(allow_null=True))
+    def get_ewp(self, agreement):
+        view = getattr(agreement, "detail_ewp", None)
+        return EwpSummarySerializer(view, context=self.context).data if view is not None else None
 
 
 class AgreementVersionSerializer(serializers.ModelSerializer):

@@ -15,9 +15,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agreements.models import AgreementType, Direction, MobilityCategory
 from core.errors import ErrorCode
+from core.numbers import range_message
 
 CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
 EQF_LEVELS = (5, 6, 7, 8)
@@ -25,6 +27,22 @@ ISCED_RE = re.compile(r"^\d{4}$")
 YEAR_RE = re.compile(r"^(\d{4})/(\d{2})$")
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
 TERM_FIELDS = ("title", "type", "partner", "partner_unit", "start_date", "end_date", "text", "conditions")
+# The allowed range of each number of a condition: the terms' check and the condition form say the same.
+CONDITION_NUMBER_RANGES: dict[str, tuple[Any, Any]] = {
+    "mobilities_per_year": (0, 999),
+    "total_months_per_year": (Decimal(0), Decimal(9999)),
+    "total_days_per_year": (0, 9999),
+}
+CONDITION_NUMBER_LABELS = {
+    "mobilities_per_year": gettext_lazy("Mobilities per year"),
+    "total_months_per_year": gettext_lazy("Total months per year"),
+    "total_days_per_year": gettext_lazy("Total days per year"),
+}
+
+
+def _out_of_range(name: str) -> str:
+    low, high = CONDITION_NUMBER_RANGES[name]
+    return range_message(CONDITION_NUMBER_LABELS[name], low, high)
 
 
 def academic_year_start(year: str) -> int:
@@ -57,19 +75,19 @@ def _clean_condition(raw: Any, index: int) -> tuple[dict, list[str]]:
     except ValueError:
         errors.append(where + _("give academic years in the form 2026/27."))
     mobilities = raw.get("mobilities_per_year")
-    if not isinstance(mobilities, int) or isinstance(mobilities, bool) or mobilities < 0:
-        errors.append(where + _("mobilities per year must be a whole number of at least 0."))
+    if not isinstance(mobilities, int) or isinstance(mobilities, bool) or not 0 <= mobilities <= 999:
+        errors.append(where + _out_of_range("mobilities_per_year"))
     months = raw.get("total_months_per_year")
     days = raw.get("total_days_per_year")
     if months is not None:
         try:
             months = str(Decimal(str(months)).quantize(Decimal("0.1")))
-            if Decimal(months) < 0:
+            if not 0 <= Decimal(months) <= 9999:
                 raise InvalidOperation
         except InvalidOperation:
-            errors.append(where + _("total months per year must be a number of at least 0."))
-    if days is not None and (not isinstance(days, int) or isinstance(days, bool) or days < 0):
-        errors.append(where + _("total days per year must be a whole number of at least 0."))
+            errors.append(where + _out_of_range("total_months_per_year"))
+    if days is not None and (not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 9999):
+        errors.append(where + _out_of_range("total_days_per_year"))
     if students and days is not None:
         errors.append(where + _("student mobility is counted in months, not days."))
     if not students and months is not None:

@@ -4,8 +4,8 @@ through the flow, and case events can never be edited."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import Application, Call, CallPlace, CaseEvent, HostChoice
-from applications.services import call_places_from_agreements
+from applications.call_services import call_places_take_from_agreements
+from applications.models import Application, Call, CallEvent, CallPlace, CaseEvent, HostChoice
 
 
 class CallPlaceInline(admin.TabularInline):
@@ -25,8 +25,10 @@ class CallAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Take places from the active agreements' quotas"))
     def take_places_from_agreements(self, request, queryset):
-        changed = sum(call_places_from_agreements(call=call) for call in queryset)
-        self.message_user(request, _("%(count)s call places created or updated from agreements.") % {"count": changed})
+        # The office's pages do this too (/calls/<id>/); the same service checks who asks, audits and explains.
+        for call in queryset:
+            feed = call_places_take_from_agreements(call=call, actor=request.user)
+            self.message_user(request, f"{call}: {feed.summary()}")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -75,3 +77,12 @@ class CaseEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "application", "actor", "step", "action", "status_before", "status_after"]
     list_filter = ["action", "step"]
     list_select_related = ["application__call", "actor"]
+
+
+@admin.register(CallEvent)
+class CallEventAdmin(ReadOnlyAdmin):
+    """A call's audit trail (written by applications.call_services): read-only, as every audit table."""
+
+    list_display = ["created_at", "call", "actor", "action"]
+    list_filter = ["action"]
+    list_select_related = ["call", "actor"]

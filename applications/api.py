@@ -4,19 +4,18 @@ Each view parses its input, fetches through a selector (404 for a case the calle
 calls one service and answers with the case as the caller now sees it. Services raise
 ValidationError (400), PermissionDenied (403) and core.errors.Conflict (409); core.api maps them."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from applications import services
 from applications.selectors import (
+    CaseFilter,
     access_application,
-    access_document,
     application_documents,
-    application_events,
     application_list,
+    application_list_filtered,
     call_list_open,
 )
 from applications.serializers import (
@@ -26,13 +25,15 @@ from applications.serializers import (
     ApplicationWriteSerializer,
     CallSerializer,
     CaseEventSerializer,
+    CaseFilterSerializer,
     DocumentSerializer,
     DocumentUploadSerializer,
     ErrorSerializer,
 )
 from core.idempotency import idempotent
 from core.serializers import FIELD_ERRORS
-from documents.downloads import DOWNLOAD_RESPONSES, document_response
+from documents.downloads import DOWNLOAD_RESPONSES
+from workflows.case_api import CaseDocumentFileView, CaseDocumentsView, CaseHistoryView
 from workflows.services import case_submit
 
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such application, or not yours to see.")
@@ -76,11 +77,17 @@ class ApplicationListView(GenericAPIView):
         operation_id="applications_list",
         summary="Applications I may see",
         description="An applicant's own applications; an approver's departments' submitted cases; every case "
-        "for the prorector, auditor and admin.",
-        responses={200: ApplicationSerializer(many=True)},
+        "for the prorector, auditor and admin; narrowed by status, call, department, partner and a search "
+        "(applicant or case number), as the case list page is.",
+        parameters=[CaseFilterSerializer],
+        responses={200: ApplicationSerializer(many=True), 400: FIELD_ERRORS},
     )
     def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
+        query = CaseFilterSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        page = self.paginate_queryset(
+            application_list_filtered(user=request.user, filters=CaseFilter(**query.validated_data))
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
@@ -132,22 +139,14 @@ class ApplicationDetailView(GenericAPIView):
         return _application_response(request, application_id)
 
 
-class ApplicationDocumentsView(GenericAPIView):
-    serializer_class = DocumentSerializer
-    parser_classes = [MultiPartParser, FormParser]
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=APPLICATIONS,
         operation_id="applications_documents_list",
         summary="Every version of the application's documents",
         responses={200: DocumentSerializer(many=True), 404: NOT_FOUND},
-    )
-    def get(self, request, application_id: int):
-        application = access_application(user=request.user, application_id=application_id)
-        page = self.paginate_queryset(application_documents(application=application))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    @extend_schema(
+    ),
+    post=extend_schema(
         tags=APPLICATIONS,
         operation_id="applications_documents_create",
         summary="Upload a document",
@@ -156,18 +155,16 @@ class ApplicationDocumentsView(GenericAPIView):
         "name's extension; empty, oversized, HTML-carrying files are refused under `file`.",
         request={"multipart/form-data": DocumentUploadSerializer},
         responses={201: DocumentSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
-    )
-    @idempotent
-    def post(self, request, application_id: int):
-        application = access_application(user=request.user, application_id=application_id)
-        serializer = DocumentUploadSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        document = services.document_attach(application=application, actor=request.user, **serializer.validated_data)
-        return Response(self.get_serializer(document).data, status=status.HTTP_201_CREATED)
+    ),
+)
+class ApplicationDocumentsView(CaseDocumentsView):
+    kind_key, case_kwarg = "application", "application_id"
+    serializer_class = DocumentSerializer
+    upload_serializer_class = DocumentUploadSerializer
 
 
-class ApplicationDocumentFileView(GenericAPIView):
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=APPLICATIONS,
         operation_id="applications_documents_file",
         summary="Download a document",
@@ -179,9 +176,9 @@ class ApplicationDocumentFileView(GenericAPIView):
             404: NOT_FOUND,
         },
     )
-    def get(self, request, application_id: int, document_id: int):
-        document = access_document(user=request.user, application_id=application_id, document_id=document_id)
-        return document_response(document)
+)
+class ApplicationDocumentFileView(CaseDocumentFileView):
+    kind_key, case_kwarg = "application", "application_id"
 
 
 class ApplicationSubmitView(GenericAPIView):
@@ -201,20 +198,18 @@ class ApplicationSubmitView(GenericAPIView):
         return _application_response(request, application_id)
 
 
-class ApplicationHistoryView(GenericAPIView):
-    serializer_class = CaseEventSerializer
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=APPLICATIONS,
         operation_id="applications_history",
         summary="The case's timeline",
         description="Every event of the case, oldest first: who, when, at which step, what, with which comment.",
         responses={200: CaseEventSerializer(many=True), 404: NOT_FOUND},
     )
-    def get(self, request, application_id: int):
-        application = access_application(user=request.user, application_id=application_id)
-        page = self.paginate_queryset(application_events(application=application))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+)
+class ApplicationHistoryView(CaseHistoryView):
+    kind_key, case_kwarg = "application", "application_id"
+    serializer_class = CaseEventSerializer
 
 
 def _application_response(request, application_id: int, status_code: int = status.HTTP_200_OK) -> Response:

@@ -11,3 +11,7 @@ class ApplicationsConfig(AppConfig):
         from applications.web import register_application_web
 
         register_application_web()
+        # Its letters (the decision letter) with the one letter pipeline of documents.
+        from applications.letters import register_application_letters
+
+        register_application_letters()

@@ -116,7 +116,7 @@ class Call(models.Model):
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at (deadline)"))
     min_year_of_study = models.PositiveSmallIntegerField(_("minimum year of study"), null=True, blank=True)
-    min_gpa = models.DecimalField(_("minimum GPA"), max_digits=4, decimal_places=2, null=True, blank=True)
+    min_gpa = models.DecimalField(_("minimum GPA"), max_digits=5, decimal_places=2, null=True, blank=True)
     min_language_level = models.CharField(
         _("minimum language level (CEFR)"), max_length=2, choices=CefrLevel.choices, blank=True
     )
@@ -132,6 +132,16 @@ class Call(models.Model):
     selection_mode = models.CharField(
         _("selection"), max_length=20, choices=SelectionMode.choices, default=SelectionMode.ROLLING
     )
+    # The departments whose coordinators manage the call; none: a university-wide call, managed by the prorector's
+    # office alone (applications.permissions.can_edit_call).
+    departments = models.ManyToManyField(
+        Department, related_name="calls", blank=True, verbose_name=_("departments managing the call")
+    )
+    eligibility_notes = models.TextField(
+        _("other eligibility rules"),
+        blank=True,
+        help_text=_("Shown to applicants with the call, e.g. who may apply and what counts as a first mobility."),
+    )
 
     objects = CallQuerySet.as_manager()
 
@@ -146,9 +156,29 @@ class Call(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("applications:call", args=[self.pk])
+
     def is_open(self, *, now=None) -> bool:
         now = now or timezone.now()
         return self.opens_at <= now < self.closes_at
+
+    @property
+    def for_staff(self) -> bool:
+        """A staff mobility call (teaching or training): its applications have their own fields and rules."""
+        return self.audience == Audience.STAFF
+
+    @property
+    def is_competitive(self) -> bool:
+        return self.selection_mode == SelectionMode.COMPETITIVE
+
+    def required_document_kinds(self) -> list[str]:
+        """The document kinds an application must carry: the call's list, and for staff mobility always the
+        mobility agreement / programme."""
+        kinds = [k for k in self.required_documents if k in DocumentKind.values]
+        if self.for_staff and DocumentKind.PROGRAMME not in kinds:
+            kinds.append(DocumentKind.PROGRAMME)
+        return kinds
 
 
 class CallPlace(models.Model):
@@ -170,6 +200,8 @@ class CallPlace(models.Model):
         related_name="call_places",
         verbose_name=_("agreement quota"),
     )
+    # Why the places were set by hand (shown on the call's page); empty for places from a quota.
+    manual_reason = models.CharField(_("reason for setting by hand"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["call", "partner__name"]
@@ -218,7 +250,7 @@ class Application(models.Model):
     motivation = models.TextField(_("motivation"), blank=True)
     gpa = models.DecimalField(
         _("GPA"),
-        max_digits=4,
+        max_digits=5,  # 100.00 on the 100-point scale
         decimal_places=2,
         null=True,
         blank=True,
@@ -229,6 +261,12 @@ class Application(models.Model):
     )
     language = models.CharField(_("language of instruction"), max_length=50, blank=True)
     language_level = models.CharField(_("language level (CEFR)"), max_length=2, choices=CefrLevel.choices, blank=True)
+    # Staff mobility (a call for staff: teaching or training); students' applications leave these empty.
+    teaching_hours = models.PositiveSmallIntegerField(
+        _("teaching hours per week"), null=True, blank=True, validators=[MaxValueValidator(60)]
+    )
+    host_contact_name = models.CharField(_("host contact person"), max_length=200, blank=True)
+    host_contact_email = models.EmailField(_("host contact email"), blank=True)
     nominated_place = models.ForeignKey(
         CallPlace,
         on_delete=models.PROTECT,
@@ -320,6 +358,18 @@ class CaseEvent(CaseEventBase):
         CHANGES_REQUESTED = "changes_requested", _("Changes requested")
         REJECTED = "rejected", _("Rejected")
         PLACE_ASSIGNED = "place_assigned", _("Place assigned")
+        # The competitive selection (the selection app): the published result, then the applicant's answer.
+        SELECTED = "selected", _("Selected")
+        RESERVE_LISTED = "reserve_listed", _("Put on the reserve list")
+        NOT_SELECTED = "not_selected", _("Not selected")
+        PROMOTED = "promoted", _("Offered a place from the reserve list")
+        PLACE_ACCEPTED = "place_accepted", _("Place accepted")
+        PLACE_DECLINED = "place_declined", _("Place declined")
+        OFFER_EXPIRED = "offer_expired", _("Offer not answered in time")
+        APPEALED = "appealed", _("Appeal submitted")
+        APPEAL_UPHELD = "appeal_upheld", _("Appeal upheld")
+        APPEAL_DISMISSED = "appeal_dismissed", _("Appeal dismissed")
+        NOMINATED = "nominated", _("Nominated to the partner")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)
@@ -330,6 +380,29 @@ class CaseEvent(CaseEventBase):
         ordering = ["created_at", "pk"]
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
+        triggers = append_only_triggers()
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+
+class CallEvent(CaseEventBase):
+    """One line of a call's audit trail: created, changed (which fields, from what to what), places taken from the
+    agreements' quotas or set by hand (with the reason). Append-only."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Call created")
+        UPDATED = "updated", _("Call changed")
+        PLACES_FROM_AGREEMENTS = "places_from_agreements", _("Places taken from the agreements")
+        PLACES_SET_BY_HAND = "places_set_by_hand", _("Places set by hand")
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="events", verbose_name=_("call"))
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("call event")
+        verbose_name_plural = _("call events")
         triggers = append_only_triggers()
 
     def __str__(self) -> str:

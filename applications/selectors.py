@@ -1,17 +1,21 @@
 """Reads of calls and applications, permission-checked, in a constant number of queries."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role, has_role, user_department_ids
-from applications.models import Application, ApplicationStatus, Call, CallPlace, CaseEvent, HostChoice
-from applications.permissions import ALL_CASES_ROLES, DEPARTMENT_ROLES, can_view_application
+from agreements.models import AgreementQuota
+from applications.models import Application, ApplicationStatus, Call, CallEvent, CallPlace, CaseEvent, HostChoice
+from applications.permissions import ALL_CASES_ROLES, DEPARTMENT_ROLES, can_view_application, can_view_calls
 from documents.models import Document
+from workflows.selectors import case_documents
 
 
 def call_list_open(*, user: User | AnonymousUser | None = None) -> QuerySet[Call]:
@@ -79,9 +83,7 @@ def application_events(*, application: Application) -> QuerySet[CaseEvent]:
 
 
 def application_documents(*, application: Application) -> QuerySet[Document]:
-    # A GenericRelation's manager is Any to django-stubs.
-    documents: QuerySet[Document] = application.documents.select_related("uploaded_by").order_by("kind", "-version")
-    return documents
+    return case_documents(case=application)
 
 
 def application_current_documents(*, application: Application) -> dict[str, Document]:
@@ -108,10 +110,127 @@ def application_document_history(*, application: Application) -> dict[str, list[
     return history
 
 
-def access_document(*, user: User | AnonymousUser, application_id: int | str, document_id: int | str) -> Document:
-    application = access_application(user=user, application_id=application_id)
+# --- calls as the office manages them --------------------------------------------------------------
+
+# A call's mobility type -> the agreement category whose outgoing quota offers its places.
+CALL_CATEGORY = {
+    "study": "student_studies",
+    "traineeship": "student_traineeship",
+    "teaching": "staff_teaching",
+    "training": "staff_training",
+}
+
+
+def call_list_managed(*, user: User | AnonymousUser) -> QuerySet[Call]:
+    """Every call, newest deadline first, for the office's staff (an empty list for anyone else)."""
+    if not can_view_calls(user):
+        return Call.objects.none()
+    # Subqueries, not joins: a join of places and applications would count each place once per application.
+    places = CallPlace.objects.filter(call=OuterRef("pk")).values("call").annotate(total=Sum("places")).values("total")
+    applications = Application.objects.filter(call=OuterRef("pk")).values("call").annotate(n=Count("pk")).values("n")
+    return (
+        Call.objects.prefetch_related("departments")
+        .annotate(
+            place_total=Coalesce(Subquery(places), 0),
+            application_count=Coalesce(Subquery(applications), 0),
+        )
+        .order_by("-closes_at", "-pk")
+    )
+
+
+def access_call(*, user: User | AnonymousUser, call_id: int | str) -> Call:
+    """A call with its departments and places, for the office's staff; the same 404 for missing and not theirs."""
+    if not can_view_calls(user):
+        raise Http404(_("No such call."))
     try:
-        document: Document = application.documents.get(pk=document_id)
-    except (Document.DoesNotExist, ValueError, TypeError):
-        raise Http404(_("No such document."))
-    return document
+        return Call.objects.prefetch_related(
+            "departments",
+            Prefetch(
+                "places",
+                queryset=CallPlace.objects.select_related("partner", "quota__agreement").order_by("partner__name"),
+            ),
+        ).get(pk=call_id)
+    except (Call.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such call."))
+
+
+def call_quotas_by_partner(*, call: Call) -> dict[int, AgreementQuota]:
+    """The agreement quota that offers each partner's places to this call: outgoing, of the call's academic year and
+    category, in an agreement in force; where a partner has several agreements, the one ending last."""
+    quotas = (
+        AgreementQuota.objects.filter(
+            academic_year=call.academic_year,
+            direction="outgoing",
+            category=CALL_CATEGORY[call.mobility_type],
+            agreement__status__in=["active", "expiring"],
+        )
+        .select_related("agreement__partner")
+        .order_by("agreement__partner_id", "-agreement__end_date", "-pk")
+    )
+    chosen: dict[int, AgreementQuota] = {}
+    for quota in quotas:
+        chosen.setdefault(quota.agreement.partner_id, quota)
+    return chosen
+
+
+@dataclass(frozen=True)
+class UnusedQuota:
+    """An agreement quota the call does not take its places from: the partner is missing from the call, or its
+    places were set by hand (`place` then)."""
+
+    quota: AgreementQuota
+    place: CallPlace | None
+
+
+def call_unused_quotas(*, call: Call) -> list[UnusedQuota]:
+    """The warnings of a call's page: quotas that exist but do not feed the call. `call.places` may be prefetched."""
+    places = {place.partner_id: place for place in call.places.all()}
+    unused = []
+    for partner_id, quota in call_quotas_by_partner(call=call).items():
+        place = places.get(partner_id)
+        if place is None or place.quota_id is None:
+            unused.append(UnusedQuota(quota=quota, place=place))
+    return sorted(unused, key=lambda u: u.quota.agreement.partner.name)
+
+
+def call_events(*, call: Call) -> QuerySet[CallEvent]:
+    return call.events.select_related("actor").order_by("created_at", "pk")
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """What the case list (page, export, API) narrows the visible applications to."""
+
+    status: str = ""
+    call: int | None = None
+    department: int | None = None
+    partner: int | None = None
+    q: str = ""
+
+
+def application_list_filtered(*, user: User, filters: CaseFilter) -> QuerySet[Application]:
+    """`application_list` (what the user may see) narrowed by `filters`: a status, a call, a department, a partner
+    among the choices or the nominated place, a search in the applicant's name and username or the case number."""
+    applications = application_list(user=user)
+    if filters.status:
+        applications = applications.filter(status=filters.status)
+    if filters.call is not None:
+        applications = applications.filter(call_id=filters.call)
+    if filters.department is not None:
+        applications = applications.filter(department_id=filters.department)
+    if filters.partner is not None:
+        applications = applications.filter(
+            Q(nominated_place__partner_id=filters.partner)
+            | Q(pk__in=HostChoice.objects.filter(place__partner_id=filters.partner).values("application_id"))
+        )
+    term = filters.q.strip()
+    if term:
+        match = (
+            Q(applicant__first_name__icontains=term)
+            | Q(applicant__last_name__icontains=term)
+            | Q(applicant__username__icontains=term)
+        )
+        if term.isdigit():
+            match |= Q(pk=int(term))
+        applications = applications.filter(match)
+    return applications

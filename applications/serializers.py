@@ -18,9 +18,11 @@ from applications.models import (
     CefrLevel,
     HostChoice,
 )
-from applications.services import EDITABLE_FIELDS
+from applications.services import EDITABLE_FIELDS, application_number_ranges
+from core.numbers import apply_serializer_ranges
 from core.serializers import (
     ErrorSerializer,  # noqa: F401 (the API modules import it from here)
+    OptionalEmailField,
     OptionalURLField,
 )
 from documents.models import APPLICATION_UPLOAD_KINDS, Document, DocumentKind, DocumentStatus
@@ -146,7 +148,9 @@ class CallSerializer(serializers.ModelSerializer):
             "min_year_of_study",
             "min_gpa",
             "min_language_level",
+            "eligibility_notes",
             "required_documents",
+            "selection_mode",
             "partners",
         ]
         read_only_fields = fields
@@ -209,6 +213,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
     status = ApplicationStatusField(read_only=True)
     language_level = CefrLevelField(read_only=True)
+    host_contact_email = OptionalEmailField(read_only=True)
     is_editable = serializers.BooleanField(
         read_only=True, help_text=_("True while the applicant may still change it (draft or changes requested).")
     )
@@ -268,10 +273,16 @@ class ApplicationWriteSerializer(serializers.ModelSerializer):
         help_text=_("Partner ids of the call, ranked: the first is the applicant's first choice."),
     )
     language_level = CefrLevelField(required=False)
+    host_contact_email = OptionalEmailField(required=False, allow_blank=True, max_length=254)
 
     class Meta:
         model = Application
         fields = [*EDITABLE_FIELDS, "choices"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The same range messages as the pages ("GPA must be between 0 and 100").
+        apply_serializer_ranges(self.fields, application_number_ranges(), Application)
 
 
 class ApplicationCreateSerializer(ApplicationWriteSerializer):
@@ -315,3 +326,13 @@ class TaskApplicationSerializer(serializers.Serializer):
     department = DepartmentRefSerializer(read_only=True)
     call = CallRefSerializer(read_only=True)
     submitted_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class CaseFilterSerializer(serializers.Serializer):
+    """The case list's filters as query parameters (applications.selectors.CaseFilter)."""
+
+    status = ApplicationStatusField(required=False)
+    call = serializers.IntegerField(required=False, min_value=1)
+    department = serializers.IntegerField(required=False, min_value=1)
+    partner = serializers.IntegerField(required=False, min_value=1)
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100, help_text=_("Applicant or number."))

@@ -8,8 +8,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import Role, has_role
 from agreements.models import AgreementQuota
-from agreements.services import quota_consume_rollback_unsafe
+from agreements.services import quota_consume_rollback_unsafe, quota_release_rollback_unsafe
+from applications import call_services
 from applications.models import (
     Application,
     ApplicationStatus,
@@ -28,13 +29,13 @@ from applications.models import (
     CaseEvent,
     CefrLevel,
     HostChoice,
+    MobilityType,
 )
 from applications.notifications import case_event_notify
-from core.effects import on_commit_delay
+from core.changes import field_changes
 from core.errors import ApplicationAlreadySubmitted, ApplicationNotEditable, ErrorCode, NoPlaceLeft, field_error
-from documents.letters import DecisionLetter, LetterStep, render_decision_letter
-from documents.models import APPLICATION_UPLOAD_KINDS, Document, DocumentKind, DocumentStatus
-from documents.services import atomic_storing, document_store, document_store_generated
+from core.numbers import Number, check_ranges
+from documents.models import Document, DocumentKind, DocumentStatus
 from notifications.messages import user_name
 
 EDITABLE_FIELDS = (
@@ -45,7 +46,61 @@ EDITABLE_FIELDS = (
     "year_of_study",
     "language",
     "language_level",
+    "teaching_hours",
+    "host_contact_name",
+    "host_contact_email",
 )
+# What only one audience's form asks: a student's academic record, a staff member's teaching and host contact.
+STUDENT_FIELDS = ("gpa", "year_of_study", "language", "language_level")
+STAFF_FIELDS = ("teaching_hours", "host_contact_name", "host_contact_email")
+
+
+def application_fields_for(call: Call) -> tuple[str, ...]:
+    """The fields an application to this call has: staff mobility has no GPA or year of study, students no hours."""
+    other = STUDENT_FIELDS if call.audience == Audience.STAFF else STAFF_FIELDS
+    if call.mobility_type == MobilityType.TRAINING:
+        other = (*other, "teaching_hours")
+    return tuple(name for name in EDITABLE_FIELDS if name not in other)
+
+
+def application_number_ranges() -> dict[str, tuple[Number, Number]]:
+    """The allowed range of each numeric field of an application (forms, API and services say the same); the GPA's
+    is the office's scale (settings.GPA_SCALE: 100 or 4)."""
+    return {"gpa": (Decimal(0), Decimal(settings.GPA_SCALE)), "year_of_study": (1, 10), "teaching_hours": (0, 60)}
+
+
+def _check_fields_for_call(*, call: Call, fields: dict[str, Any]) -> None:
+    asked = application_fields_for(call)
+    foreign = [name for name, value in fields.items() if name not in asked and value not in (None, "")]
+    if foreign:
+        message = (
+            _("Staff mobility does not ask for this.")
+            if call.audience == Audience.STAFF
+            else _("Students do not give this.")
+        )
+        raise ValidationError({f: ValidationError(message, code=ErrorCode.FIELD_NOT_SETTABLE) for f in foreign})
+
+
+def _staff_mobility_problems(application: Application) -> list[tuple[str, str, ErrorCode]]:
+    """Staff mobility's own rules: the host contact, and for teaching the minimum hours per week (Erasmus+: 8)."""
+    problems = []
+    if not application.host_contact_name.strip():
+        problems.append(("host_contact_name", _("Give the name of your contact at the host."), ErrorCode.REQUIRED))
+    if not application.host_contact_email:
+        problems.append(("host_contact_email", _("Give your host contact's email."), ErrorCode.REQUIRED))
+    if application.call.mobility_type == MobilityType.TEACHING:
+        minimum = settings.STAFF_TEACHING_MIN_HOURS_PER_WEEK
+        if application.teaching_hours is None:
+            problems.append(("teaching_hours", _("Give your teaching hours per week."), ErrorCode.REQUIRED))
+        elif application.teaching_hours < minimum:
+            problems.append(
+                (
+                    "teaching_hours",
+                    _("Teaching mobility needs at least %(hours)s teaching hours per week.") % {"hours": minimum},
+                    ErrorCode.TEACHING_HOURS,
+                )
+            )
+    return problems
 
 
 def case_event_record(
@@ -83,6 +138,10 @@ def _check_applicant_for_call(*, applicant: User, call: Call) -> None:
         raise field_error("call", _("This call is not open for applications."), ErrorCode.CALL_CLOSED)
 
 
+def _choice_names(application: Application) -> list[str]:
+    return [c.place.partner.name for c in application.choices.select_related("place__partner").order_by("rank")]
+
+
 def _set_choices(*, application: Application, partner_ids: Sequence[int]) -> None:
     partner_ids = [int(p) for p in partner_ids]
     if not 1 <= len(partner_ids) <= 3:
@@ -116,6 +175,8 @@ def application_create(*, applicant: User, call: Call, choices: Sequence[int], *
         raise ValidationError(
             {f: ValidationError(_("This field cannot be set."), code=ErrorCode.FIELD_NOT_SETTABLE) for f in unknown}
         )
+    _check_fields_for_call(call=call, fields=fields)
+    check_ranges(fields, application_number_ranges(), Application)
     application = Application(applicant=applicant, call=call, department=department, **fields)
     application.full_clean(validate_constraints=False)
     try:
@@ -145,46 +206,39 @@ def application_update(
         raise ValidationError(
             {f: ValidationError(_("This field cannot be changed."), code=ErrorCode.FIELD_NOT_EDITABLE) for f in unknown}
         )
+    _check_fields_for_call(call=application.call, fields=fields)
+    check_ranges(fields, application_number_ranges(), Application)
+    before = {name: getattr(application, name) for name in fields}
     for name, value in fields.items():
         setattr(application, name, value)
     application.full_clean()
     application.save(update_fields=[*fields, "updated_at"])
+    changes = field_changes(before, {name: getattr(application, name) for name in fields})
     if choices is not None:
+        choices_before = _choice_names(application)
         _set_choices(application=application, partner_ids=choices)
+        changes.update(field_changes({"choices": choices_before}, {"choices": _choice_names(application)}))
     case_event_record(
         application=application,
         action=CaseEvent.Action.UPDATED,
         actor=actor,
         step=application.status,
         status_before=application.status,
-        data={"fields": sorted([*fields, *(["choices"] if choices is not None else [])])},
+        # The changed fields with their old and new values: the timeline shows what changed.
+        data={"fields": sorted([*fields, *(["choices"] if choices is not None else [])]), "changes": changes},
     )
     return application
 
 
-def document_attach(*, application: Application, actor: User, kind: str, file: UploadedFile[bytes]) -> Document:
-    """Store an uploaded document as the next version of its kind (documents.services.document_store checks
-    it); it is pending until checked after commit. Only the applicant, only while they may edit the case."""
-    with atomic_storing():
-        application = Application.objects.select_for_update().get(pk=application.pk)
-        if application.applicant_id != actor.pk:
-            raise PermissionDenied(_("Only the applicant can add documents to this application."))
-        if not application.is_editable:
-            raise ApplicationNotEditable(
-                _("Documents can be added only while the application is a draft or sent back to you.")
-            )
-        document = document_store(
-            case=application, kind=kind, file=file, actor=actor, allowed_kinds=APPLICATION_UPLOAD_KINDS
+def application_document_attach_check(actor: User, application: Application) -> None:
+    """Who may add a document to an application, and when (the kind's `documents.attach_check`; the shared
+    workflows.services.case_document_attach stores it): only the applicant, only while they may edit the case."""
+    if application.applicant_id != actor.pk:
+        raise PermissionDenied(_("Only the applicant can add documents to this application."))
+    if not application.is_editable:
+        raise ApplicationNotEditable(
+            _("Documents can be added only while the application is a draft or sent back to you.")
         )
-        case_event_record(
-            application=application,
-            action=CaseEvent.Action.DOCUMENT_UPLOADED,
-            actor=actor,
-            step=application.status,
-            status_before=application.status,
-            data={"kind": kind, "version": document.version, "document_id": document.pk, "sha256": document.sha256},
-        )
-    return document
 
 
 def application_submission_errors(*, application: Application, now: datetime | None = None) -> dict[str, list[str]]:
@@ -241,12 +295,15 @@ def application_submission_problems(
                 _("This call requires language level %(level)s or higher.") % {"level": call.min_language_level},
                 ErrorCode.NOT_ELIGIBLE,
             )
+    if call.audience == Audience.STAFF:
+        for name, message, code in _staff_mobility_problems(application):
+            add(name, message, code)
     if not application.choices.exists():
         add("choices", _("Choose at least one host institution."))
     latest: dict[str, Document] = {}
     for document in application.documents.order_by("kind", "-version"):
         latest.setdefault(document.kind, document)
-    required = [k for k in call.required_documents if k in DocumentKind.values]
+    required = call.required_document_kinds()
     missing = [DocumentKind(k).label for k in required if k not in latest]
     if missing:
         add(
@@ -314,6 +371,35 @@ def application_enter_status(*, application: Application, status: str, final: bo
     application.save(update_fields=fields)
 
 
+def call_places_lock(*, place_ids: Sequence[int]) -> dict[int, CallPlace]:
+    """Lock these call places, then the agreement quotas behind them, each in primary-key order (so two
+    transactions taking places never deadlock); the caller is inside its transaction. Returns them by id."""
+    locked = {p.pk: p for p in CallPlace.objects.select_for_update().filter(pk__in=place_ids).order_by("pk")}
+    quota_ids = sorted({p.quota_id for p in locked.values() if p.quota_id})
+    list(AgreementQuota.objects.select_for_update().filter(pk__in=quota_ids).order_by("pk").values_list("pk"))
+    return locked
+
+
+def call_place_take_rollback_unsafe(*, place: CallPlace) -> bool:
+    """Take one place at a call place the caller locked (call_places_lock), and one of its agreement quota's;
+    False when none is left. The CHECK constraints on CallPlace and AgreementQuota are the last guard."""
+    if place.places_taken >= place.places:
+        return False
+    if place.quota_id is not None and not quota_consume_rollback_unsafe(quota_id=place.quota_id):
+        return False
+    CallPlace.objects.filter(pk=place.pk).update(places_taken=F("places_taken") + 1)
+    place.places_taken += 1
+    return True
+
+
+def call_place_release_rollback_unsafe(*, place: CallPlace) -> None:
+    """Give back one place taken at a call place the caller locked (call_places_lock), and its quota's."""
+    CallPlace.objects.filter(pk=place.pk).update(places_taken=F("places_taken") - 1)
+    place.places_taken -= 1
+    if place.quota_id is not None:
+        quota_release_rollback_unsafe(quota_id=place.quota_id)
+
+
 def application_approve(*, application: Application) -> CallPlace:
     """Final approval: take one place at the highest-ranked choice that has one left.
 
@@ -322,16 +408,11 @@ def application_approve(*, application: Application) -> CallPlace:
     counted; a place from an agreement also takes one of the agreement's yearly quota. The CHECK
     constraints on CallPlace and AgreementQuota are the last line of defence."""
     choices = list(application.choices.order_by("rank").values_list("place_id", flat=True))
-    locked = {p.pk: p for p in CallPlace.objects.select_for_update().filter(pk__in=choices).order_by("pk")}
-    quota_ids = sorted({p.quota_id for p in locked.values() if p.quota_id})
-    list(AgreementQuota.objects.select_for_update().filter(pk__in=quota_ids).order_by("pk").values_list("pk"))
+    locked = call_places_lock(place_ids=choices)
     for place_id in choices:
         place = locked[place_id]
-        if place.places_taken >= place.places:
+        if not call_place_take_rollback_unsafe(place=place):
             continue
-        if place.quota_id is not None and not quota_consume_rollback_unsafe(quota_id=place.quota_id):
-            continue
-        CallPlace.objects.filter(pk=place.pk).update(places_taken=F("places_taken") + 1)
         status_before = application.status
         application.nominated_place = place
         application.status = ApplicationStatus.APPROVED
@@ -354,122 +435,6 @@ def application_approve(*, application: Application) -> CallPlace:
     raise NoPlaceLeft()
 
 
-# A call's mobility type -> the agreement category whose outgoing quota offers its places.
-CALL_CATEGORY = {
-    "study": "student_studies",
-    "traineeship": "student_traineeship",
-    "teaching": "staff_teaching",
-    "training": "staff_training",
-}
-
-
-@transaction.atomic
-def call_places_from_agreements(*, call: Call) -> int:
-    """Offer the call's places from the active agreements' outgoing quotas for its academic year and
-    category; places an admin set by hand (no quota) stay as they are. Returns the places created or updated."""
-    category = CALL_CATEGORY[call.mobility_type]
-    quotas = (
-        AgreementQuota.objects.filter(
-            academic_year=call.academic_year,
-            direction="outgoing",
-            category=category,
-            agreement__status__in=["active", "expiring"],
-        )
-        .select_related("agreement")
-        .order_by("agreement__partner_id", "-agreement__end_date", "-pk")
-    )
-    chosen: dict[int, AgreementQuota] = {}
-    for quota in quotas:
-        chosen.setdefault(quota.agreement.partner_id, quota)  # the agreement ending last wins
-    existing = {p.partner_id: p for p in CallPlace.objects.select_for_update().filter(call=call)}
-    changed = 0
-    for partner_id, quota in chosen.items():
-        place = existing.get(partner_id)
-        if place is None:
-            CallPlace.objects.create(call=call, partner_id=partner_id, places=quota.places, quota=quota)
-            changed += 1
-        elif place.quota_id is not None and (place.quota_id != quota.pk or place.places != quota.places):
-            place.quota = quota
-            place.places = max(quota.places, place.places_taken)
-            place.save(update_fields=["quota", "places"])
-            changed += 1
-    return changed
-
-
-# --- decision letters ---------------------------------------------------------------------------
-
-LETTER_DECISIONS = (CaseEvent.Action.APPROVED, CaseEvent.Action.CHANGES_REQUESTED, CaseEvent.Action.REJECTED)
-
-
-def decision_letter_schedule(*, application: Application) -> None:
-    """Called by the flow when a case is finally approved or rejected: the letter is rendered by a
-    worker once the decision has committed (a rolled-back decision gets none)."""
-    from applications.tasks import decision_letter_task
-
-    on_commit_delay(decision_letter_task, application.pk)
-
-
-def decision_letter_build(*, application: Application) -> DecisionLetter:
-    """What the letter says, from the case and its timeline's decisions."""
-    events = application.events.select_related("actor").filter(action__in=LETTER_DECISIONS).order_by("created_at")
-    place = application.nominated_place
-    return DecisionLetter(
-        case_number=f"#{application.pk}",
-        reference=str(application.reference),
-        decision=application.status,
-        decided_at=application.decided_at or timezone.now(),
-        applicant=application.applicant.get_full_name() or application.applicant.get_username(),
-        call=application.call.title,
-        department=application.department.name,
-        nominated_to=place.partner.name if place is not None else "",
-        steps=[
-            LetterStep(
-                step=event.step,
-                actor=(event.actor.get_full_name() or event.actor.get_username()) if event.actor else "—",
-                decided_at=event.created_at,
-                decision=event.action,
-                comment=event.comment,
-            )
-            for event in events
-        ],
-    )
-
-
-def decision_letter_generate(*, application_id: int) -> Document | None:
-    """Render and store the decision letter of a finally decided case, once: running it again (a retry, a
-    duplicate message) returns the letter already stored. None while the case is not decided."""
-    application = (
-        Application.objects.select_related("applicant", "call", "department", "nominated_place__partner")
-        .filter(pk=application_id)
-        .first()
-    )
-    if application is None or application.status not in (ApplicationStatus.APPROVED, ApplicationStatus.REJECTED):
-        return None
-    existing: Document | None = application.documents.filter(kind=DocumentKind.DECISION_LETTER).first()
-    if existing is not None:
-        return existing
-    # Rendered outside the transaction: it is the slow part, and the lock below makes a race harmless.
-    content = render_decision_letter(decision_letter_build(application=application))
-    with atomic_storing():
-        document, created = document_store_generated(
-            case=application,
-            kind=DocumentKind.DECISION_LETTER,
-            content=content,
-            name=f"decision-letter-{application.pk}.pdf",
-        )
-        if created:
-            event = case_event_record(
-                application=application,
-                action=CaseEvent.Action.DOCUMENT_UPLOADED,
-                step=application.status,
-                status_before=application.status,
-                data={
-                    "kind": document.kind,
-                    "version": document.version,
-                    "document_id": document.pk,
-                    "sha256": document.sha256,
-                },
-            )
-            # The applicant is told the letter is ready (the notifications outbox decides how, after commit).
-            case_event_notify(event=event)
-    return document
+# Calls as the office manages them (create, change, places) are applications.call_services; re-exported here for
+# the callers of this module (the admin, load_demo).
+call_places_from_agreements = call_services.call_places_from_agreements

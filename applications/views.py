@@ -5,35 +5,39 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.models import Department
 from accounts.roles import APPROVER_ROLES, Role, has_role
 from applications import services
-from applications.forms import ApplicationForm, DocumentUploadForm, StatusFilterForm, add_service_errors
-from applications.models import Application, ApplicationStatus, CaseEvent, DocumentKind
+from applications.forms import ApplicationForm, CaseFilterForm, DocumentUploadForm, add_service_errors
+from applications.models import Application, ApplicationStatus, Call, CaseEvent, DocumentKind
 from applications.permissions import can_apply, can_edit_application
 from applications.selectors import (
     access_application,
     access_call_open,
-    access_document,
     application_document_history,
     application_events,
-    application_list,
+    application_list_filtered,
     application_list_own,
     call_list_open,
 )
+from core.changes import change_rows
 from core.errors import Conflict
-from documents.downloads import document_response
+from core.exports import csv_response
+from partners.models import PartnerInstitution
 from workflows.forms import DecisionForm
 from workflows.models import Decision
 from workflows.permissions import OPEN_TASK_STATUSES, can_decide, decide_refusal
-from workflows.selectors import open_task_for_application
-from workflows.services import case_submit, task_decide
+from workflows.selectors import case_progress, open_task_for_application
+from workflows.services import case_document_attach, case_submit, task_decide
+from workflows.views import changes_context, next_task_url
 
 # What the timeline calls each step (event.step holds a flow step or the status the case was in).
 STEP_LABELS = {
@@ -49,7 +53,17 @@ ERROR_LABELS = {
     "call": gettext_lazy("Call"),
 }
 
-DETAIL_FIELDS = ("period_start", "period_end", "gpa", "year_of_study", "language", "language_level")
+DETAIL_FIELDS = (
+    "period_start",
+    "period_end",
+    "gpa",
+    "year_of_study",
+    "language",
+    "language_level",
+    "teaching_hours",
+    "host_contact_name",
+    "host_contact_email",
+)
 
 CASES_PER_PAGE = 50
 
@@ -77,7 +91,7 @@ def case_context(*, user, application: Application, upload_form=None, submit_err
     """Everything the case page shows about one application; shared by the applicant's page and
     the approver's task page. `application` comes from access_application (choices prefetched)."""
     history = application_document_history(application=application)
-    required = [k for k in application.call.required_documents if k in DocumentKind.values]
+    required = application.call.required_document_kinds()
     documents = [
         {
             "kind": kind,
@@ -91,6 +105,7 @@ def case_context(*, user, application: Application, upload_form=None, submit_err
     events = list(application_events(application=application))
     for event in events:
         event.step_label = step_label(event.step)
+        event.changes = change_rows(Application, event.data, {"choices": field_label("choices")})
         kind = event.data.get("kind") if event.action == CaseEvent.Action.DOCUMENT_UPLOADED else None
         event.document_label = (
             _("%(kind)s, version %(version)s")
@@ -119,7 +134,11 @@ def case_context(*, user, application: Application, upload_form=None, submit_err
     decide_task = task if task is not None and can_decide(user, task) else None
     return {
         "application": application,
-        "fields": [(field_label(name), getattr(application, name)) for name in DETAIL_FIELDS],
+        "fields": [
+            (field_label(name), getattr(application, name))
+            for name in DETAIL_FIELDS
+            if name in services.application_fields_for(application.call)
+        ],
         "language_level_display": application.get_language_level_display(),
         "documents": documents,
         "missing_documents": [d for d in documents if d["required"] and d["document"] is None],
@@ -131,6 +150,7 @@ def case_context(*, user, application: Application, upload_form=None, submit_err
         "pending_errors": pending_errors,
         "submit_failed": submit_errors is not None,
         "decide_task": decide_task,
+        "progress": case_progress(application),
     }
 
 
@@ -161,13 +181,62 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    """Every case the user may see (their departments', or all for the prorector and the auditor)."""
-    form = StatusFilterForm(request.GET or None)
-    applications = application_list(user=request.user)
-    if form.is_valid() and form.cleaned_data["status"]:
-        applications = applications.filter(status=form.cleaned_data["status"])
+    """Every case the user may see (their departments', or all for the prorector and the auditor), filtered by
+    status, call, department, partner and a search; the same filters export as CSV."""
+    form = _case_filter_form(request)
+    applications = application_list_filtered(user=request.user, filters=form.case_filter())
     page = Paginator(applications, CASES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "applications/case_list.html", {"form": form, "page": page})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "applications/case_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _case_filter_form(request: HttpRequest) -> CaseFilterForm:
+    return CaseFilterForm(
+        request.GET or None,
+        calls=Call.objects.order_by("-closes_at")[:200],
+        departments=Department.objects.order_by("name"),
+        partners=PartnerInstitution.objects.order_by("name"),
+    )
+
+
+# The columns of the case list's CSV export.
+CASE_CSV_COLUMNS = (
+    gettext_lazy("Case"),
+    gettext_lazy("Applicant"),
+    gettext_lazy("Department"),
+    gettext_lazy("Call"),
+    gettext_lazy("Status"),
+    gettext_lazy("Submitted"),
+    gettext_lazy("Decided"),
+    gettext_lazy("Nominated partner"),
+)
+
+
+@login_required
+def case_export(request: HttpRequest) -> HttpResponse:
+    """The filtered case list as CSV (every row the user may see, not one page; cells safe from formulas)."""
+    form = _case_filter_form(request)
+    applications = application_list_filtered(user=request.user, filters=form.case_filter())
+    rows = (
+        (
+            application.pk,
+            str(application.applicant),
+            application.department.name,
+            application.call.title,
+            application.get_status_display(),
+            application.submitted_at.date().isoformat() if application.submitted_at else "",
+            application.decided_at.date().isoformat() if application.decided_at else "",
+            application.nominated_place.partner.name if application.nominated_place_id else "",
+        )
+        for application in applications.select_related("nominated_place__partner").iterator(chunk_size=2000)
+    )
+    return csv_response(f"cases-{timezone.localdate().isoformat()}.csv", [str(c) for c in CASE_CSV_COLUMNS], rows)
 
 
 @login_required
@@ -176,9 +245,7 @@ def call_choose(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only students and staff members can apply."))
     calls = list(call_list_open(user=request.user))
     for call in calls:
-        call.required_document_labels = [
-            DocumentKind(k).label for k in call.required_documents if k in DocumentKind.values
-        ]
+        call.required_document_labels = [DocumentKind(k).label for k in call.required_document_kinds()]
     return render(request, "applications/call_choose.html", {"calls": calls})
 
 
@@ -246,11 +313,8 @@ def document_upload(request: HttpRequest, application_id: int) -> HttpResponse:
     form = DocumentUploadForm(request.POST, request.FILES, required_kinds=application.call.required_documents)
     if form.is_valid():
         try:
-            document = services.document_attach(
-                application=application,
-                actor=request.user,
-                kind=form.cleaned_data["kind"],
-                file=form.cleaned_data["file"],
+            document = case_document_attach(
+                case=application, actor=request.user, kind=form.cleaned_data["kind"], file=form.cleaned_data["file"]
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -267,10 +331,13 @@ def document_upload(request: HttpRequest, application_id: int) -> HttpResponse:
     return render_case(request, application, status=400, upload_form=form)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def application_submit(request: HttpRequest, application_id: int) -> HttpResponse:
     application = access_application(user=request.user, application_id=application_id)
+    if request.method != "POST":
+        # A reload (or a bookmark) of the page a failed submit left: the application page shows what is missing.
+        return redirect(f"{application.get_absolute_url()}#submit")
     resubmission = application.status == ApplicationStatus.CHANGES_REQUESTED
     try:
         case_submit(case=application, actor=request.user)
@@ -286,13 +353,6 @@ def application_submit(request: HttpRequest, application_id: int) -> HttpRespons
     else:
         messages.success(request, _("Your application is submitted. You will see every step of its review here."))
     return redirect(application)
-
-
-@login_required
-def document_download(request: HttpRequest, application_id: int, document_id: int) -> HttpResponseBase:
-    """The case permission first (404 for a stranger), then the file or a short-lived S3 URL."""
-    document = access_document(user=request.user, application_id=application_id, document_id=document_id)
-    return document_response(document)
 
 
 def application_task(request: HttpRequest, task) -> HttpResponse:
@@ -321,7 +381,7 @@ def application_task(request: HttpRequest, task) -> HttpResponse:
                     _("Decision recorded: %(decision)s — application #%(pk)s of %(applicant)s.")
                     % {"decision": Decision(decision).label, "pk": application.pk, "applicant": application.applicant},
                 )
-                return redirect("workflows:inbox")
+                return redirect(next_task_url(request))
     context = case_context(user=request.user, application=application)
     context.update(
         task=task,
@@ -330,5 +390,6 @@ def application_task(request: HttpRequest, task) -> HttpResponse:
         can_decide=can_decide(request.user, task),
         refusal=decide_refusal(request.user, task),
         form=form,
+        changes=changes_context(user=request.user, case=application),
     )
     return render(request, "workflows/task.html", context, status=400 if form.is_bound else 200)

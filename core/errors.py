@@ -38,6 +38,7 @@ class ErrorCode(StrEnum):
     BLANK = "blank"
     EMPTY = "empty"
     MAX_LENGTH = "max_length"
+    TOO_MANY = "too_many"
     MIN_LENGTH = "min_length"
     MAX_VALUE = "max_value"
     MIN_VALUE = "min_value"
@@ -93,9 +94,47 @@ class ErrorCode(StrEnum):
     UNIT_IN_USE = "unit_in_use"
     DEPARTMENT_REQUIRED = "department_required"
     NO_DEPARTMENT = "no_department"
+    # calls managed in pages, staff mobility (applications.services)
+    CALL_TYPE_AUDIENCE = "call_type_audience"
+    CALL_FIELD_LOCKED = "call_field_locked"
+    CALL_DEPARTMENT_NOT_YOURS = "call_department_not_yours"
+    CALL_RULE_NOT_FOR_STAFF = "call_rule_not_for_staff"
+    PLACES_BELOW_TAKEN = "places_below_taken"
+    TEACHING_HOURS = "teaching_hours"
     REASON_REQUIRED = "reason_required"
     COMMENT_REQUIRED = "comment_required"
     SIGNING_DATE = "signing_date"
+    SIGNED_BEFORE_APPROVAL = "signed_before_approval"
+    OUT_OF_RANGE = "out_of_range"
+    EWP_XML_INVALID = "ewp_xml_invalid"
+    EWP_NOT_THIS_AGREEMENT = "ewp_not_this_agreement"
+    EWP_NOT_EXCHANGEABLE = "ewp_not_exchangeable"
+    EWP_APPROVAL_HASH_MISMATCH = "ewp_approval_hash_mismatch"
+    EWP_FETCH_DISABLED = "ewp_fetch_disabled"
+    SELECTION_NOT_COMPETITIVE = "selection_not_competitive"
+    SELECTION_DEPARTMENT = "selection_department"
+    SELECTION_NO_CRITERIA = "selection_no_criteria"
+    SELECTION_NOT_COMMITTEE = "selection_not_committee"
+    SCORE_OUT_OF_RANGE = "score_out_of_range"
+    SCORES_MISSING = "scores_missing"
+    APPLICATIONS_PENDING = "applications_pending"
+    SELECTION_NOT_RUN = "selection_not_run"
+    SELECTION_OUTDATED = "selection_outdated"
+    APPEAL_NOT_ALLOWED = "appeal_not_allowed"
+    DUPLICATE_APPEAL = "duplicate_appeal"
+    # deputies (accounts.services)
+    DEPUTY_NOT_APPROVER = "deputy_not_approver"
+    DEPUTY_CHAIN = "deputy_chain"
+    DEPUTY_OVERLAP = "deputy_overlap"
+    DEPUTY_DATES = "deputy_dates"
+    # the activity register (reports.services)
+    ACTIVITY_CATEGORY = "activity_category"
+    REPORT_NOT_APPROVED = "report_not_approved"
+    REPORT_CORRECTED = "report_corrected"
+    # nominations and grants (grants.services)
+    NOMINATION_EMPTY = "nomination_empty"
+    GRANT_NO_RATE = "grant_no_rate"
+    GRANT_PERIOD_MISSING = "grant_period_missing"
 
     # --- conflicts (409): one per Conflict class below ------------------------------------------
     CONFLICT = "conflict"
@@ -109,6 +148,18 @@ class ErrorCode(StrEnum):
     AGREEMENT_ALREADY_SUBMITTED = "agreement_already_submitted"
     AGREEMENT_NOT_IN_FORCE = "agreement_not_in_force"
     NOT_WAITING_FOR_REVISION = "not_waiting_for_revision"
+    EWP_NO_PARTNER_COPY = "ewp_no_partner_copy"
+    EWP_COPIES_DIFFER = "ewp_copies_differ"
+    EWP_NOT_APPROVABLE = "ewp_not_approvable"
+    SELECTION_RULES_FROZEN = "selection_rules_frozen"
+    SCORING_CLOSED = "scoring_closed"
+    SELECTION_FROZEN = "selection_frozen"
+    SELECTION_PLACES_CHANGED = "selection_places_changed"
+    OFFER_NOT_OPEN = "offer_not_open"
+    OFFER_WINDOW_CLOSED = "offer_window_closed"
+    APPEAL_WINDOW_CLOSED = "appeal_window_closed"
+    REPORT_NOT_EDITABLE = "report_not_editable"
+    REPORT_ALREADY_SUBMITTED = "report_already_submitted"
 
 
 class Conflict(Exception):
@@ -187,6 +238,90 @@ class NotWaitingForRevision(StaleState):
     code = ErrorCode.NOT_WAITING_FOR_REVISION
 
 
+class EwpNoPartnerCopy(Conflict):
+    """An approval of the partner's copy of an IIA before any copy was imported, or of another copy than the
+    latest (its hash named in the request)."""
+
+    default_message = _("There is no such copy of the partner's to approve: import the partner's latest copy first.")
+    code = ErrorCode.EWP_NO_PARTNER_COPY
+
+
+class EwpCopiesDiffer(Conflict):
+    """An approval of the partner's copy of an IIA that differs from ours in substance."""
+
+    default_message = _("The partner's copy differs from ours; approve it only once both say the same.")
+    code = ErrorCode.EWP_COPIES_DIFFER
+
+
+class EwpNotApprovable(Conflict):
+    """An approval of a partner's copy whose stated iia-hash is not its own or which the official stylesheet
+    says is not valid for approval (values not yet defined, v6 ISCED codes)."""
+
+    default_message = _("The partner's copy cannot be approved as it is.")
+    code = ErrorCode.EWP_NOT_APPROVABLE
+
+
+class SelectionRulesFrozen(Conflict):
+    """A change to a call's selection rules (criteria, bonuses, committee, windows) after its deadline."""
+
+    default_message = _("The selection rules can be changed only until the call's deadline.")
+    code = ErrorCode.SELECTION_RULES_FROZEN
+
+
+class ScoringClosed(Conflict):
+    """A score or bonus before the call's deadline, or once the selection result is under review or published."""
+
+    default_message = _("Scores can be entered after the deadline and until the result is submitted.")
+    code = ErrorCode.SCORING_CLOSED
+
+
+class SelectionFrozen(Conflict):
+    """A new run or submission of a selection result that is under review or published."""
+
+    default_message = _("This selection result is under review or published and cannot change.")
+    code = ErrorCode.SELECTION_FROZEN
+
+
+class SelectionPlacesChanged(Conflict):
+    """Publishing a result whose places are no longer there (a quota was used or ended meanwhile)."""
+
+    default_message = _("The call's places changed since the result was computed: send it back to run it again.")
+    code = ErrorCode.SELECTION_PLACES_CHANGED
+
+
+class OfferNotOpen(Conflict):
+    """An answer to an offered place that was already answered, declined or passed on."""
+
+    default_message = _("This place is no longer waiting for your answer.")
+    code = ErrorCode.OFFER_NOT_OPEN
+
+
+class OfferWindowClosed(Conflict):
+    """An acceptance after the answer window closed."""
+
+    default_message = _("The time to answer this offer has passed.")
+    code = ErrorCode.OFFER_WINDOW_CLOSED
+
+
+class AppealWindowClosed(Conflict):
+    """An appeal after the call's appeal window closed (or before the result was published)."""
+
+    default_message = _("The time to appeal against this selection result has passed.")
+    code = ErrorCode.APPEAL_WINDOW_CLOSED
+
+
+class ReportNotEditable(StaleState):
+    """A change to a period report (reports/) that is with its approvers or decided."""
+
+    default_message = _("This report is under review or decided and cannot be changed.")
+    code = ErrorCode.REPORT_NOT_EDITABLE
+
+
+class ReportAlreadySubmitted(StaleState):
+    default_message = _("This report has already been submitted.")
+    code = ErrorCode.REPORT_ALREADY_SUBMITTED
+
+
 # Every code a Conflict can answer, for the schema's 409 bodies.
 CONFLICT_CODES = [
     ErrorCode.CONFLICT,
@@ -200,6 +335,18 @@ CONFLICT_CODES = [
     ErrorCode.AGREEMENT_ALREADY_SUBMITTED,
     ErrorCode.AGREEMENT_NOT_IN_FORCE,
     ErrorCode.NOT_WAITING_FOR_REVISION,
+    ErrorCode.EWP_NO_PARTNER_COPY,
+    ErrorCode.EWP_COPIES_DIFFER,
+    ErrorCode.EWP_NOT_APPROVABLE,
+    ErrorCode.SELECTION_RULES_FROZEN,
+    ErrorCode.SCORING_CLOSED,
+    ErrorCode.SELECTION_FROZEN,
+    ErrorCode.SELECTION_PLACES_CHANGED,
+    ErrorCode.OFFER_NOT_OPEN,
+    ErrorCode.OFFER_WINDOW_CLOSED,
+    ErrorCode.APPEAL_WINDOW_CLOSED,
+    ErrorCode.REPORT_NOT_EDITABLE,
+    ErrorCode.REPORT_ALREADY_SUBMITTED,
 ]
 
 

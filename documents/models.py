@@ -24,6 +24,19 @@ class DocumentKind(models.TextChoices):
     AGREEMENT_DRAFT = "agreement_draft", _("Agreement draft")
     SIGNED_AGREEMENT = "signed_agreement", _("Signed agreement")
     DECISION_LETTER = "decision_letter", _("Decision letter")
+    NOMINATION_LETTER = "nomination_letter", _("Nomination letter")
+    # The confirming documents of the office's activity register (reports/): REGISTER_DOCUMENT_KINDS there.
+    MINUTES = "minutes", _("Minutes or report of the event")
+    PARTICIPANT_LIST = "participant_list", _("List of participants")
+    CERTIFICATE = "certificate", _("Certificate")
+    ORDER = "order", _("Order of the university")
+    PAYMENT = "payment", _("Invoice or proof of payment")
+    GRANT_APPLICATION = "grant_application", _("Grant application as submitted")
+    AWARD_LETTER = "award_letter", _("Award or rejection letter")
+    RANKING_SUBMISSION = "ranking_submission", _("Ranking submission confirmation")
+    REGULATION = "regulation", _("Adopted procedure or regulation")
+    # An approved period report as it was approved (reports/: generated at the prorector's approval).
+    PERIOD_REPORT = "period_report", _("Approved period report")
     OTHER = "other", _("Other")
 
 
@@ -56,6 +69,10 @@ def document_storage_key(instance: Document, filename: str) -> str:
     so a name can neither choose nor overwrite where a file lands."""
     case_type = ContentType.objects.get_for_id(instance.case_type_id)
     return f"documents/{case_type.app_label}.{case_type.model}/{instance.case_id}/{uuid.uuid4().hex}"
+
+
+# What documents.preview can show as an image.
+PREVIEWABLE_TYPES = ("application/pdf", "image/jpeg", "image/png")
 
 
 class Document(models.Model):
@@ -113,6 +130,18 @@ class Document(models.Model):
         return reverse(f"{case_type.app_label}:document", args=[self.case_id, self.pk])
 
     @property
+    def can_preview(self) -> bool:
+        """A page of it can be shown as an image (documents.preview): a PDF or an image, not rejected."""
+        return self.content_type in PREVIEWABLE_TYPES and self.status != DocumentStatus.REJECTED
+
+    def get_preview_url(self) -> str | None:
+        """Its first page as an image (documents.preview), beside the download; None for a file with no preview."""
+        if not self.can_preview:
+            return None
+        case_type = ContentType.objects.get_for_id(self.case_type_id)
+        return reverse(f"{case_type.app_label}:document_preview", args=[self.case_id, self.pk, 1])
+
+    @property
     def is_pending(self) -> bool:
         return self.status == DocumentStatus.PENDING
 
@@ -123,3 +152,48 @@ class Document(models.Model):
     @property
     def is_generated(self) -> bool:
         return self.uploaded_by_id is None
+
+
+class LetterCounter(models.Model):
+    """The last number given to a letter in one calendar year. Numbering locks this row (SELECT … FOR UPDATE), so
+    two letters generated at once wait for each other and take consecutive numbers."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("letter counter")
+        verbose_name_plural = _("letter counters")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class Letter(models.Model):
+    """An official letter Körpü issued: its number (unique, sequential per year, never reused), what it is for
+    (the purpose its builder registered, e.g. "mobility_decision") and the stored PDF. One per (case, purpose)."""
+
+    case_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    case_id = models.PositiveBigIntegerField()
+    case = GenericForeignKey("case_type", "case_id")
+    purpose = models.CharField(_("purpose"), max_length=40)
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("number in the year"))
+    number = models.CharField(_("letter number"), max_length=40, unique=True)
+    document = models.OneToOneField(
+        Document, on_delete=models.PROTECT, related_name="letter", verbose_name=_("document")
+    )
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-year", "-sequence"]
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        constraints = [
+            models.UniqueConstraint(fields=["case_type", "case_id", "purpose"], name="letter_one_per_case_purpose"),
+            models.UniqueConstraint(fields=["year", "sequence"], name="letter_unique_sequence"),
+            models.CheckConstraint(condition=Q(sequence__gte=1), name="letter_sequence_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
@@ -30,6 +31,8 @@ from documents.models import (
     Document,
     DocumentKind,
     DocumentStatus,
+    Letter,
+    LetterCounter,
 )
 from documents.scanning import ScanFailed, scan_stream
 from documents.validation import (
@@ -43,7 +46,7 @@ from documents.validation import (
 logger = logging.getLogger(__name__)
 
 # Kinds only Körpü writes; no upload may claim one.
-GENERATED_KINDS = (DocumentKind.DECISION_LETTER,)
+GENERATED_KINDS = (DocumentKind.DECISION_LETTER, DocumentKind.PERIOD_REPORT, DocumentKind.NOMINATION_LETTER)
 
 _stored_names: contextvars.ContextVar[list[tuple[Storage, str]] | None] = contextvars.ContextVar(
     "documents_stored_names", default=None
@@ -251,3 +254,78 @@ def document_requeue_pending(*, older_than_seconds: int = 600) -> int:
     for document_id in ids:
         document_process_task.delay(document_id)
     return len(ids)
+
+
+# --- official letters ---------------------------------------------------------------------------------------------
+# One pipeline for every letter Körpü issues: the flow schedules it after its decision commits, a worker generates
+# it once per (case, purpose) with the next number of the year, and the purpose's builder (documents.letters
+# registry) supplies what it says and records it on the case's timeline.
+
+
+def letter_schedule(*, case: models.Model, purpose: str) -> None:
+    """Have a worker generate the case's letter of this purpose once the caller's transaction commits (a
+    rolled-back decision gets none)."""
+    from documents.letters import letter_builder
+    from documents.tasks import letter_generate_task
+
+    letter_builder(purpose)  # an unknown purpose fails in the caller's transaction, not later in a worker
+    on_commit_delay(letter_generate_task, purpose, case.pk)
+
+
+def letter_number_next(*, year: int) -> tuple[int, str]:
+    """Take the next letter number of a year: (sequence, e.g. "IRO-2026/0042").
+
+    The year's counter row stays locked until the caller's transaction ends, so letters generated at once take
+    consecutive numbers, and a letter whose transaction rolls back gives its number back: every issued number is
+    used exactly once, in order. Call it inside the transaction that stores the letter."""
+    LetterCounter.objects.bulk_create([LetterCounter(year=year)], ignore_conflicts=True)
+    counter = LetterCounter.objects.select_for_update().get(year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number, f"{settings.KORPU_LETTER_NUMBER_PREFIX}-{year}/{counter.last_number:04d}"
+
+
+def letter_generate(*, purpose: str, case_id: int) -> Document | None:
+    """Number, render and store the case's letter of this purpose, once: running it again (a retry, a duplicate
+    message) returns the letter already stored. None while the case is not ready for one (its builder says so)."""
+    from documents.letters import Letterhead, letter_builder, render_letter
+
+    builder = letter_builder(purpose)
+    case = builder.load(case_id) if builder.load else builder.model._default_manager.filter(pk=case_id).first()
+    if case is None:
+        return None
+    case_type = ContentType.objects.get_for_model(case)
+    issued = Letter.objects.filter(case_type=case_type, case_id=case.pk, purpose=purpose).select_related("document")
+    existing = issued.first()
+    if existing is not None:
+        return existing.document
+    content = builder.build(case)
+    if content is None:
+        return None
+    with atomic_storing():
+        _lock_case(case)  # a second worker on the same case waits here, then finds the letter below
+        existing = issued.first()
+        if existing is not None:
+            return existing.document
+        earlier: Document | None = case_documents(case).filter(kind=builder.document_kind, version=1).first()
+        if earlier is not None:
+            return earlier  # a letter stored before letters were numbered: it stays as it was issued
+        today = timezone.localdate()
+        # The counter is locked from here to commit: rendering inside keeps the number on the page and the
+        # numbering gapless; letters are few, so making them wait for each other costs nothing.
+        sequence, number = letter_number_next(year=today.year)
+        pdf = render_letter(content, number=number, issued_on=today, letterhead=Letterhead.from_settings())
+        document, _created = document_store_generated(
+            case=case, kind=builder.document_kind, content=pdf, name=f"{builder.filename}-{case.pk}.pdf"
+        )
+        letter = Letter.objects.create(
+            case_type=case_type,
+            case_id=case.pk,
+            purpose=purpose,
+            year=today.year,
+            sequence=sequence,
+            number=number,
+            document=document,
+        )
+        builder.issued(case, letter)
+    return document

@@ -24,3 +24,10 @@ def document_process_task(document_id: int) -> str | None:
 def document_requeue_pending_task() -> int:
     """Periodic sweep (Celery beat): re-queue documents left pending by a broker or scanner outage."""
     return services.document_requeue_pending()
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=10, max_retries=5)
+def letter_generate_task(purpose: str, case_id: int) -> int | None:
+    """Number, render and store a case's letter of one purpose (once, however often it runs)."""
+    document = services.letter_generate(purpose=purpose, case_id=case_id)
+    return document.pk if document is not None else None

@@ -23,6 +23,12 @@ class NotificationKind(models.TextChoices):
     # Reserved for the agreements' expiry reminders.
     AGREEMENT_EXPIRING = "agreement_expiring", _("An agreement is about to expire")
     AGREEMENT_EXPIRED = "agreement_expired", _("An agreement has expired")
+    AGREEMENT_EWP_OUTDATED = "agreement_ewp_outdated", _("An agreement's EWP approval is outdated")
+    # The competitive selection's result for an applicant, and a place offered to them from a reserve list.
+    SELECTION_RESULT = "selection_result", _("The selection result of your application")
+    PLACE_OFFERED = "place_offered", _("A place is offered to you")
+    # What a deputy decided on an approver's behalf while they were away (workflows.reminders).
+    DEPUTY_SUMMARY = "deputy_summary", _("What your deputy decided while you were away")
 
 
 class Channel(models.TextChoices):
@@ -31,7 +37,15 @@ class Channel(models.TextChoices):
 
 
 # Decisions on your own case reach you on every channel, whatever your preferences say.
-MANDATORY_KINDS = frozenset({NotificationKind.CHANGES_REQUESTED, NotificationKind.APPROVED, NotificationKind.REJECTED})
+MANDATORY_KINDS = frozenset(
+    {
+        NotificationKind.CHANGES_REQUESTED,
+        NotificationKind.APPROVED,
+        NotificationKind.REJECTED,
+        NotificationKind.SELECTION_RESULT,
+        NotificationKind.PLACE_OFFERED,
+    }
+)
 # About one task each: a user who chose the daily digest gets these in the app only, and the digest by email.
 TASK_KINDS = frozenset(
     {
@@ -102,6 +116,12 @@ class Notification(models.Model):
             # The in-app list and the unread badge on every page.
             models.Index(
                 fields=["recipient", "-created_at"], condition=Q(channel="in_app"), name="notification_inbox_idx"
+            ),
+            # The unread badge: a capped count over the user's unread ones only (notification_unread_count).
+            models.Index(
+                fields=["recipient"],
+                condition=Q(channel="in_app", read_at__isnull=True),
+                name="notification_unread_idx",
             ),
             # The relay's scan for emails that wait or whose worker died.
             models.Index(

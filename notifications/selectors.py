@@ -31,10 +31,25 @@ def notification_list(*, user: User, unread_only: bool = False) -> QuerySet[Noti
     return notifications.order_by("-created_at", "-pk")
 
 
+# The header's badge counts unread notifications up to this many and then says "99+": the count reads at most
+# UNREAD_BADGE_CAP + 1 index entries (notification_unread_idx), whatever the size of the table or of the backlog.
+UNREAD_BADGE_CAP = 99
+
+
 def notification_unread_count(*, user: User | AnonymousUser) -> int:
+    """How many unread in-app notifications the user has, counted up to UNREAD_BADGE_CAP + 1."""
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(recipient=user, channel=Channel.IN_APP, read_at__isnull=True).count()
+    unread = Notification.objects.filter(recipient=user, channel=Channel.IN_APP, read_at__isnull=True)
+    return unread.order_by().values("pk")[: UNREAD_BADGE_CAP + 1].count()
+
+
+def notification_unread_badge(*, user: User | AnonymousUser) -> str:
+    """The header's badge: "", "7", or "99+"."""
+    count = notification_unread_count(user=user)
+    if count > UNREAD_BADGE_CAP:
+        return f"{UNREAD_BADGE_CAP}+"
+    return str(count) if count else ""
 
 
 def access_notification(*, user: User, notification_id: int | str) -> Notification:

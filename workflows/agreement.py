@@ -14,8 +14,9 @@ from accounts.roles import Role
 from agreements import services as agreement_services
 from agreements.models import Agreement, AgreementEvent, AgreementStatus
 from agreements.permissions import can_view_agreement
+from agreements.selectors import agreement_events
 from core.errors import ErrorCode
-from documents.services import atomic_storing
+from documents.services import atomic_storing, letter_schedule
 from workflows import kinds, locks
 from workflows.models import AgreementProcess, Decision
 from workflows.nodes import CaseOutcome, CaseStep
@@ -137,6 +138,10 @@ def agreement_record_signed(*, user, task_id, our_signed_on, partner_signed_on, 
         raise ValidationError(errors)
 
     def record(process, agreement, step):
+        # Checked on the locked agreement: no side signs a version before the prorector approved it.
+        agreement_services.agreement_signing_dates_check(
+            agreement=agreement, our_signed_on=our_signed_on, partner_signed_on=partner_signed_on
+        )
         process.last_decision = ""
         process.save(update_fields=["last_decision"])
         agreement.our_signed_on = our_signed_on
@@ -177,7 +182,7 @@ def _bind_approval(*, process, case, step) -> list[str]:
 
 def _after_decision(*, case, step, decision, event) -> None:
     if step == "prorector_review" and decision == Decision.APPROVE:
-        agreement_services.agreement_decision_letter_schedule(agreement=case)
+        letter_schedule(case=case, purpose=agreement_services.AGREEMENT_APPROVAL)
 
 
 AGREEMENT = kinds.register(
@@ -226,9 +231,16 @@ AGREEMENT = kinds.register(
         },
         inbox_columns=lambda case: (case.partner.name, case.title),
         related=("partner", "department", "current_version"),
+        search_fields=("title", "number", "partner__name"),
         parties=("created_by", "current_version__created_by"),
         party_refusal=gettext_lazy("You cannot approve terms that you drafted or last changed."),
         on_approve=_bind_approval,
         after_decision=_after_decision,
+        events=lambda case: agreement_events(agreement=case),
+        documents=kinds.CaseDocuments(
+            upload_kinds=agreement_services.AGREEMENT_UPLOAD_KINDS,
+            attach_check=agreement_services.agreement_document_attach_check,
+            uploaded_event=AgreementEvent.Action.DOCUMENT_UPLOADED,
+        ),
     )
 )

@@ -1,15 +1,29 @@
-"""REST endpoints for the task inbox (/api/v1/tasks/) and for deciding a review task of any kind of case; a kind's
-own steps (an agreement's mark-sent and signed) have their endpoints in its app."""
+"""REST endpoints for the task inbox (/api/v1/tasks/) and for deciding a review task of any kind of case, and the
+shared endpoints of a case's documents and timeline (each kind's app mounts them under its URLs); a kind's own steps
+(an agreement's mark-sent and signed) have their endpoints in its app."""
 
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
 
 from core.idempotency import idempotent
+from core.pagination import CappedPagination
 from core.serializers import FIELD_ERRORS, ErrorSerializer
 from workflows.kinds import kind_of_case
-from workflows.selectors import inbox_tasks
-from workflows.serializers import DecisionSerializer, TaskSerializer
-from workflows.services import task_decide
+from workflows.selectors import (
+    InboxFilter,
+    inbox_filtered,
+    inbox_tasks,
+    tasks_for_rows,
+)
+from workflows.serializers import (
+    BulkDecisionResultSerializer,
+    BulkDecisionSerializer,
+    DecisionSerializer,
+    InboxFilterSerializer,
+    TaskSerializer,
+)
+from workflows.services import task_decide, tasks_decide_bulk
 from workflows.web import registered_web, web_of
 
 # The case after a decision, whatever its kind: each kind's web layer registers its serializer (workflows.web) in
@@ -24,6 +38,7 @@ TASKS = ["tasks"]
 
 class TaskListView(GenericAPIView):
     serializer_class = TaskSerializer
+    pagination_class = CappedPagination
 
     def get_queryset(self):
         return inbox_tasks(user=self.request.user)
@@ -32,12 +47,17 @@ class TaskListView(GenericAPIView):
         tags=TASKS,
         operation_id="tasks_list",
         summary="My inbox",
-        description="Open tasks the caller may act on, of mobility applications and of agreements, the earliest "
-        "due first.",
-        responses={200: TaskSerializer(many=True)},
+        description="Open tasks the caller may act on, of every kind of case, the earliest due first; narrowed by "
+        "kind, step, department, overdue, due date and a search, as the inbox page is.",
+        parameters=[InboxFilterSerializer],
+        responses={200: TaskSerializer(many=True), 400: FIELD_ERRORS},
     )
     def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
+        query = InboxFilterSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        tasks = inbox_filtered(user=request.user, filters=InboxFilter(**query.validated_data))
+        # The page on the ids alone (capped count), then its tasks with their cases.
+        page = tasks_for_rows(task_ids=list(self.paginate_queryset(tasks.values_list("pk", flat=True))))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
@@ -69,3 +89,28 @@ class TaskDecisionView(GenericAPIView):
         serializer.is_valid(raise_exception=True)
         case = task_decide(user=request.user, task_id=task_id, **serializer.validated_data)
         return web_of(kind_of_case(case).key).case_response(request, case)
+
+
+class BulkDecisionView(GenericAPIView):
+    serializer_class = BulkDecisionSerializer
+
+    @extend_schema(
+        tags=TASKS,
+        operation_id="tasks_decide_bulk",
+        summary="One decision on many tasks",
+        description="Each task is decided on its own (its own permission check, timeline line, notifications; "
+        "all or nothing per case), and the answer says what became of each: `done`, or why not.",
+        request=BulkDecisionSerializer,
+        responses={200: BulkDecisionResultSerializer, 400: FIELD_ERRORS},
+    )
+    @idempotent
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        outcomes = tasks_decide_bulk(
+            user=request.user,
+            task_ids=serializer.validated_data["tasks"],
+            decision=serializer.validated_data["decision"],
+            comment=serializer.validated_data["comment"],
+        )
+        return Response(BulkDecisionResultSerializer({"results": outcomes}).data)

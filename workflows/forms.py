@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from applications.forms import add_service_errors
+from core.forms import add_service_errors
 from workflows.models import Decision
 
 
@@ -21,3 +21,69 @@ class DecisionForm(forms.Form):
 
     def add_service_errors(self, error: ValidationError) -> None:
         add_service_errors(self, error)
+
+
+SORTS = {
+    "due": ("deadline__due_at", "created", "pk"),  # the default order (overdue first), see inbox_tasks
+    "oldest": ("created", "pk"),
+    "newest": ("-created", "-pk"),
+}
+
+
+class InboxFilterForm(forms.Form):
+    """The inbox's filters (GET). Parses input only; workflows.selectors.inbox_filtered applies them."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100, help_text=_("Name, title or case number"))
+    kind = forms.ChoiceField(label=_("Kind of case"), required=False)
+    step = forms.ChoiceField(label=_("Step"), required=False)
+    department = forms.TypedChoiceField(label=_("Department"), required=False, coerce=int, empty_value=None)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    due_before = forms.DateField(
+        label=_("Due by"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[("due", _("Due date")), ("oldest", _("Waiting longest")), ("newest", _("Newest"))],
+    )
+
+    def __init__(self, *args, kinds=(), departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All kinds"))] + [(kind.key, kind.label) for kind in kinds]
+        self.fields["step"].choices = [("", _("All steps"))] + [
+            (f"{kind.key}:{name}", f"{kind.label} · {step.label}")
+            for kind in kinds
+            for name, step in kind.steps.items()
+            if step.role is not None
+        ]
+        self.fields["department"].choices = [("", _("All departments"))] + [(d.pk, d.name) for d in departments]
+
+
+class TaskIdsField(forms.Field):
+    """The ids of the chosen tasks (checkboxes named "tasks"); each is checked by the service, one by one."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "required": _("Choose at least one task."),
+        "invalid": _("A chosen task is not a task number."),
+    }
+
+    def to_python(self, value):
+        try:
+            return [int(item) for item in value or ()]
+        except (TypeError, ValueError):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class BulkDecisionForm(forms.Form):
+    """Many tasks, one decision and one comment (POST)."""
+
+    tasks = TaskIdsField(label=_("Tasks"))
+    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("Comment for every chosen case"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required to send back or reject; each applicant sees it."),
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)

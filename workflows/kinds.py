@@ -55,6 +55,20 @@ def revision(label: Any, *, status: str, role: str | None = None, department_sco
     return Step(role, department_scoped, frozenset({RESUBMIT}), label, None, status)
 
 
+@dataclass(frozen=True)
+class CaseDocuments:
+    """What a kind of case says about its documents; the shared upload service, pages and API ask it.
+    (workflows.services.case_document_attach, workflows.selectors.case_documents / access_case_document.)"""
+
+    # The document kinds people may upload to a case of this kind (others come from its steps, e.g. a signed copy).
+    upload_kinds: tuple[str, ...]
+    # May this user add a document to this case now? (actor, case) -> None, or raises PermissionDenied or a
+    # core.errors.Conflict with the reason. Called with the case's row locked.
+    attach_check: Callable[[Any, Any], None]
+    # The timeline action of an upload.
+    uploaded_event: str = "document_uploaded"
+
+
 def _noop(**kwargs: Any) -> None:
     return None
 
@@ -97,6 +111,8 @@ class CaseKind:
     inbox_columns: Callable[[Any], tuple[str, str]] = lambda case: ("", str(case))
     # select_related paths from the case, for lists of its tasks (the inbox).
     related: tuple[str, ...] = ()
+    # Paths from the case to the text the inbox search looks in (names, titles, numbers).
+    search_fields: tuple[str, ...] = ()
     # Separation of duties: paths from the case to the users who are a party to it; none of them acts on a review
     # step of the case, and `party_refusal` is what they are told.
     parties: tuple[str, ...] = ()
@@ -109,6 +125,14 @@ class CaseKind:
     after_decision: Callable[..., None] = _noop
     # Put the case in the status of the step it reaches: (case, status) -> None.
     enter_status: Callable[..., None] = case_enter_status
+    # The case's timeline, oldest first: (case) -> QuerySet of its events.
+    events: Callable[[Any], Any] | None = None
+    # Its documents (None: a kind without uploads).
+    documents: CaseDocuments | None = None
+
+    @property
+    def case_model(self) -> Any:
+        return self.flow.process_class._meta.get_field(self.case_attr).related_model
 
     def case_of(self, task: Task) -> Any:
         return getattr(getattr(task.process, self.process_attr), self.case_attr)
@@ -129,6 +153,11 @@ class CaseKind:
             if user_id is not None:
                 ids.add(user_id)
         return ids
+
+    def case_path(self, path: str = "") -> str:
+        """A lookup path from viewflow's Task to this kind's case (and on, to `path` from the case)."""
+        base = f"process__{self.process_attr}__{self.case_attr}"
+        return f"{base}__{path}" if path else base
 
     def task_related(self) -> list[str]:
         """select_related paths from a task to this kind's case and what lists show of it."""
@@ -158,8 +187,7 @@ def kind_by_key(key: str) -> CaseKind:
 def kind_of_case(case: Any) -> CaseKind | None:
     """The kind whose process links to this case's model."""
     for kind in _KINDS.values():
-        related = kind.flow.process_class._meta.get_field(kind.case_attr).related_model
-        if isinstance(case, related):
+        if isinstance(case, kind.case_model):
             return kind
     return None
 

@@ -1,5 +1,6 @@
 """The mobility application flow: coordinator → department head → prorector, each of whom may approve, send back
-to the applicant, or reject; and its registration as the kind of case "application". Node handlers call
+to the applicant, or reject (for a competitive call the coordinator's approval ends it: eligible, awaiting the
+selection); and its registration as the kind of case "application". Node handlers call
 applications.services; the shared machinery reaches the case through the kind's adapters."""
 
 from django.utils.translation import gettext_lazy as _
@@ -8,10 +9,13 @@ from viewflow.workflow import flow
 
 from accounts.roles import Role
 from applications import services as application_services
-from applications.models import Application, ApplicationStatus, CaseEvent
+from applications.letters import MOBILITY_DECISION
+from applications.models import Application, ApplicationStatus, CaseEvent, SelectionMode
 from applications.notifications import case_event_notify
 from applications.permissions import can_view_application
-from applications.selectors import application_document_versions
+from applications.selectors import application_document_versions, application_events
+from documents.models import APPLICATION_UPLOAD_KINDS
+from documents.services import letter_schedule
 from workflows import kinds, locks
 from workflows.models import Decision, MobilityProcess
 from workflows.nodes import CaseOutcome, CaseStep
@@ -19,6 +23,16 @@ from workflows.nodes import CaseOutcome, CaseStep
 
 def _decided(decision):
     return lambda activation: activation.process.last_decision == decision
+
+
+def _found_eligible(activation) -> bool:
+    # A competitive call's coordinator checks eligibility and completeness only: approval ends the chain here (the
+    # selection ranks and allocates after the deadline). Reads only the process, as status_after_decision needs.
+    process = activation.process
+    return (
+        process.last_decision == Decision.APPROVE
+        and process.application.call.selection_mode == SelectionMode.COMPETITIVE
+    )
 
 
 class MobilityFlow(flow.Flow):
@@ -33,6 +47,7 @@ class MobilityFlow(flow.Flow):
     coordinator_review = CaseStep().Next(this.after_coordinator_review)
     after_coordinator_review = (
         flow.Switch()
+        .Case(this.eligible, _found_eligible)
         .Case(this.head_review, _decided(Decision.APPROVE))
         .Case(this.revise, _decided(Decision.REQUEST_CHANGES))
         .Default(this.reject)
@@ -60,6 +75,8 @@ class MobilityFlow(flow.Flow):
     )
 
     approve = CaseOutcome(this.approve_case, status=ApplicationStatus.APPROVED).Next(this.end)
+    # A competitive call: eligible and complete, waiting for the selection; no place is taken.
+    eligible = CaseOutcome(this.eligible_case, status=ApplicationStatus.ELIGIBLE).Next(this.end)
     reject = CaseOutcome(this.reject_case, status=ApplicationStatus.REJECTED).Next(this.end)
     end = flow.End()
 
@@ -71,13 +88,18 @@ class MobilityFlow(flow.Flow):
         # Runs inside the prorector's decision transaction: if no place is left the
         # exception rolls the whole decision back and the case stays with the prorector.
         application_services.application_approve(application=activation.process.application)
-        application_services.decision_letter_schedule(application=activation.process.application)
+        letter_schedule(case=activation.process.application, purpose=MOBILITY_DECISION)
+
+    def eligible_case(self, activation):
+        application_services.application_enter_status(
+            application=activation.process.application, status=ApplicationStatus.ELIGIBLE
+        )
 
     def reject_case(self, activation):
         application_services.application_enter_status(
             application=activation.process.application, status=ApplicationStatus.REJECTED, final=True
         )
-        application_services.decision_letter_schedule(application=activation.process.application)
+        letter_schedule(case=activation.process.application, purpose=MOBILITY_DECISION)
 
 
 def _record_event(*, case: Application, **fields) -> CaseEvent:
@@ -137,9 +159,16 @@ APPLICATION = kinds.register(
         title=application_services.application_title,
         inbox_columns=lambda case: (str(case.applicant), case.call.title),
         related=("applicant", "department", "call"),
+        search_fields=("applicant__first_name", "applicant__last_name", "applicant__username", "call__title"),
         parties=("applicant",),
         party_refusal=_("You cannot decide your own application."),
         decision_data=_decision_data,
         after_decision=_after_decision,
+        events=lambda case: application_events(application=case),
+        documents=kinds.CaseDocuments(
+            upload_kinds=APPLICATION_UPLOAD_KINDS,
+            attach_check=application_services.application_document_attach_check,
+            uploaded_event=CaseEvent.Action.DOCUMENT_UPLOADED,
+        ),
     )
 )

@@ -40,3 +40,19 @@ class AgreementProcess(Process):
     class Meta:
         verbose_name = _("agreement process")
         verbose_name_plural = _("agreement processes")
+
+
+class InboxView(models.Model):
+    """The inbox filter a user last chose (its query string), so the inbox opens as they left it."""
+
+    user = models.OneToOneField(
+        "accounts.User", on_delete=models.CASCADE, related_name="inbox_view", verbose_name=_("user")
+    )
+    query = models.CharField(_("filter"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("inbox filter")
+        verbose_name_plural = _("inbox filters")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.query}"

@@ -6,7 +6,12 @@ Separation of duties lives here too: nobody acts on a review step of a case they
 application; agreement terms they drafted or last changed), and nobody decides two different review steps of
 the same case. `separation_of_duties_conflicts` is that rule; `act_refusal` applies it (with role and
 department) to one user and one task, `conflicted_user_ids` to one task's deciders, and
-`separation_of_duties_q` is the same rule as a query filter for the inbox (tests hold the two forms equal)."""
+`separation_of_duties_q` is the same rule as a query filter for the inbox (tests hold the two forms equal).
+
+Deputies: while an approver is away (accounts.Deputyship, in force today) their deputy acts on the approver's
+tasks with the approver's rights — the approver's role and departments, and the approver's separation of duties —
+and the deputy's own separation of duties on top (never their own case, never a second step of one case). A
+deputy uses only the absent approver's own rights, never those the approver holds as someone's deputy: no chains."""
 
 from collections.abc import Iterable
 from typing import Any, cast
@@ -19,6 +24,7 @@ from viewflow.workflow.status import STATUS
 
 from accounts.models import User
 from accounts.roles import Role, has_role, user_department_ids
+from accounts.selectors import absent_principals
 from workflows.kinds import CaseKind, case_kinds, kind_of_task, step_of_task
 
 OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED)
@@ -117,9 +123,46 @@ def act_refusal(user: User | AnonymousUser, task: Task, action: str) -> str | No
         # Assigned by the flow to one person (the applicant's revision): theirs alone.
         return None if task.owner_id == user.pk else default
     case = kind.case_of(task)
-    if not can_decide_step(user, step=task.flow_task.name, department_id=case.department_id, kind=kind, action=action):
-        return default
-    return conflicted_user_ids(task=task).get(user.pk)
+    name = task.flow_task.name
+    if task.owner_id in (None, user.pk) and can_decide_step(
+        user, step=name, department_id=case.department_id, kind=kind, action=action
+    ):
+        return conflicted_user_ids(task=task).get(user.pk)
+    conflicts: dict[int, str] | None = None
+    for principal in absent_principals(deputy=user):
+        if task.owner_id not in (None, user.pk, principal.pk) or not can_decide_step(
+            principal, step=name, department_id=case.department_id, kind=kind, action=action
+        ):
+            continue
+        if conflicts is None:
+            conflicts = conflicted_user_ids(task=task)
+        if principal.pk not in conflicts:
+            return conflicts.get(user.pk)
+    return default
+
+
+def acting_for(user: User, *, kind: CaseKind, step: str, case: Any, process_id: int) -> User | None:
+    """Whose rights `user` decides this step of this case with: None for their own, otherwise the absent
+    approver they stand in for (the decision's timeline line names them: "on behalf of")."""
+    if can_decide_step(user, step=step, department_id=case.department_id, kind=kind):
+        return None
+    decided = review_deciders_by_step(process_ids=[process_id]).get(process_id, {})
+    conflicts = separation_of_duties_conflicts(kind=kind, step=step, case=case, decided=decided)
+    for principal in absent_principals(deputy=user):
+        if principal.pk not in conflicts and can_decide_step(
+            principal, step=step, department_id=case.department_id, kind=kind
+        ):
+            return principal
+    return None
+
+
+def on_behalf_data(user: User, *, kind: CaseKind, step: str, case: Any, process_id: int) -> dict[str, Any]:
+    """What a decision's timeline line records of a deputy's decision: whom it was taken for (id and name, the
+    name kept as it was then); nothing for a decision in one's own right."""
+    principal = acting_for(user, kind=kind, step=step, case=case, process_id=process_id)
+    if principal is None:
+        return {}
+    return {"on_behalf_of": principal.pk, "on_behalf_of_name": principal.get_full_name() or principal.username}
 
 
 def can_act(user: User | AnonymousUser, task: Task, action: str) -> bool:
@@ -141,8 +184,12 @@ def decide_refusal(user: User | AnonymousUser, task: Task) -> str | None:
     if step is None or kind is None or not step.is_review or task.status not in OPEN_TASK_STATUSES:
         return None
     case = kind.case_of(task)
-    if not user.is_authenticated or not can_decide_step(
-        user, step=task.flow_task.name, department_id=case.department_id, kind=kind
+    if not user.is_authenticated:
+        return None
+    rights = [user, *absent_principals(deputy=user)]
+    if not any(
+        can_decide_step(holder, step=task.flow_task.name, department_id=case.department_id, kind=kind)
+        for holder in rights
     ):
         return None
     return conflicted_user_ids(task=task).get(user.pk)
@@ -154,6 +201,10 @@ def can_see_tasks_without_decider(user: User | AnonymousUser) -> bool:
 
 
 def can_view_task(user: User | AnonymousUser, task: Task) -> bool:
-    """May this user see the task's case (its kind says who sees its cases)?"""
+    """May this user see the task's case (its kind says who sees its cases)? A deputy sees what the approver they
+    stand in for sees."""
     kind = kind_of_task(task)
-    return kind is not None and kind.can_view(user, kind.case_of(task))
+    if kind is None:
+        return False
+    case = kind.case_of(task)
+    return kind.can_view(user, case) or any(kind.can_view(p, case) for p in absent_principals(deputy=user))

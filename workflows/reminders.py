@@ -1,30 +1,32 @@
 """What the workflow tells whom about tasks: a task's arrival (with its due date), reminders before and after the
-due date, escalation one level up, the daily digest, and the administrators when nobody may decide a step. Who may
+due date, escalation one level up, the daily digest, the administrators when nobody may decide a step, and an
+approver back from an absence what their deputy decided. Who may
 act comes from workflows.selectors and permissions; the notifications app only delivers (the outbox)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
-from accounts.models import User
+from accounts.models import Deputyship, User
 from accounts.roles import Role
 from notifications.deadlines import step_due_at
 from notifications.messages import Context, user_name
 from notifications.models import Channel, Notification, NotificationKind, TaskDeadline
 from notifications.services import notify
-from workflows.kinds import CaseKind, case_kinds, kind_of_task
+from workflows.kinds import CaseKind, kind_of_task
 from workflows.permissions import OPEN_TASK_STATUSES
-from workflows.selectors import inbox_tasks, step_deciders, task_deciders
+from workflows.selectors import inbox_tasks, step_deciders, task_deciders, tasks_for_rows, with_deputies
 
 
 def enter_step(*, task: Task) -> None:
@@ -98,19 +100,31 @@ def task_available_notify(*, task: Task) -> list[Notification]:
 
 
 def _open_deadlines() -> QuerySet[TaskDeadline]:
-    return (
-        TaskDeadline.objects.filter(task__status__in=OPEN_TASK_STATUSES)
-        .select_related(*(f"task__{path}" for kind in case_kinds() for path in kind.task_related()))
-        .order_by("due_at", "task_id")
-    )
+    # Chosen on the deadline table alone; `_remind` reads each batch's tasks with their cases (joining every
+    # kind's case tables into this scan made it seconds long once there were several kinds).
+    return TaskDeadline.objects.filter(task__status__in=OPEN_TASK_STATUSES).order_by("due_at", "task_id")
 
 
-def _remind(*, deadlines: Iterable[TaskDeadline], kind: str, suffix: str, escalate: bool = False) -> int:
+# How many tasks a reminder job reads with their cases at once.
+REMIND_BATCH = 200
+
+
+def _not_among(user_ids: set[int], user: User) -> bool:
+    return user.pk not in user_ids
+
+
+def _remind(*, deadlines: QuerySet[TaskDeadline], kind: str, suffix: str, escalate: bool = False) -> int:
     """One notification per task of `deadlines` (each in its own transaction); the event key makes a second
     run of the job add nothing. Returns how many tasks were looked at."""
     count = 0
-    for deadline in deadlines:
-        task = deadline.task
+    due = dict(deadlines.values_list("task_id", "due_at"))
+    ids = list(due)
+    tasks = (
+        task
+        for start in range(0, len(ids), REMIND_BATCH)
+        for task in tasks_for_rows(task_ids=ids[start : start + REMIND_BATCH])
+    )
+    for task in tasks:
         case_kind = kind_of_task(task)
         if case_kind is None:
             continue
@@ -121,9 +135,10 @@ def _remind(*, deadlines: Iterable[TaskDeadline], kind: str, suffix: str, escala
             if up is None:
                 continue
             # Not to a party of the case (an applicant who is also the head hears nothing of their own case).
-            recipients = step_deciders(
-                kind=case_kind, step=up, department_id=case.department_id, exclude_ids=case_kind.party_ids(case)
-            )
+            parties = case_kind.party_ids(case)
+            recipients = step_deciders(kind=case_kind, step=up, department_id=case.department_id, exclude_ids=parties)
+            # The next level up is away: their deputy hears of it (unless the deputy is a party of the case).
+            recipients = with_deputies(recipients, may_act=partial(_not_among, parties))
             link = _case_link(case)
         else:
             recipients = task_deciders(task=task)
@@ -134,7 +149,7 @@ def _remind(*, deadlines: Iterable[TaskDeadline], kind: str, suffix: str, escala
                 kind=kind,
                 event=f"task:{task.pk}:{suffix}",
                 link=link,
-                context=_task_context(task=task, kind=case_kind, case=case, due_at=deadline.due_at),
+                context=_task_context(task=task, kind=case_kind, case=case, due_at=due[task.pk]),
             )
         count += 1
     return count
@@ -211,3 +226,78 @@ def digests_send(*, now: datetime | None = None) -> int:
             )
         sent += 1
     return sent
+
+
+# --- deputies -----------------------------------------------------------------------------------------------------
+
+
+def deputy_summaries_send(*, today: date | None = None) -> int:
+    """An approver back from an absence is told what their deputy decided on their behalf (each case, the
+    decision, when) and how many tasks wait in their inbox. Once per deputyship: a deputyship that has ended
+    (past its last day, or ended early) and has no summary yet gets one, in its own transaction."""
+    today = today or timezone.localdate()
+    finished = (
+        Deputyship.objects.filter(summary_sent_at__isnull=True, starts_on__lte=today)
+        .filter(Q(ends_on__lt=today) | Q(cancelled_at__isnull=False))
+        .select_related("principal", "deputy")
+        .order_by("pk")
+    )
+    sent = 0
+    for deputyship in finished:
+        with transaction.atomic():
+            locked = Deputyship.objects.select_for_update().filter(pk=deputyship.pk, summary_sent_at__isnull=True)
+            if not locked.exists():
+                continue
+            decisions = _decided_on_behalf(deputyship)
+            waiting = inbox_tasks(user=deputyship.principal).count()
+
+            def context(
+                decisions: list[tuple[CaseKind, tuple[Any, Any]]] = decisions,
+                waiting: int = waiting,
+                deputyship: Deputyship = deputyship,
+            ) -> dict[str, Any]:
+                return {
+                    "deputy": user_name(deputyship.deputy),
+                    "starts_on": deputyship.starts_on,
+                    "ends_on": deputyship.ends_on,
+                    "decisions": [
+                        {"case": kind.title(event_case), "action": event.get_action_display(), "at": event.created_at}
+                        for kind, (event, event_case) in decisions
+                    ],
+                    "count": len(decisions),
+                    "waiting": waiting,
+                }
+
+            notify(
+                recipients=[deputyship.principal],
+                kind=NotificationKind.DEPUTY_SUMMARY,
+                event=f"deputyship:{deputyship.pk}:summary",
+                link=reverse("workflows:inbox"),
+                context=context,
+            )
+            locked.update(summary_sent_at=timezone.now())
+        sent += 1
+    return sent
+
+
+def _decided_on_behalf(deputyship: Any) -> list[tuple[CaseKind, tuple[Any, Any]]]:
+    """(kind, (timeline line, case)) of each decision the deputy took on the approver's behalf during the
+    deputyship, oldest first: the tasks the deputy finished in the range, each case's lines that name the approver."""
+    start = timezone.make_aware(datetime.combine(deputyship.starts_on, time.min))
+    end = timezone.make_aware(datetime.combine(deputyship.ends_on + timedelta(days=1), time.min))
+    tasks = Task.objects.filter(owner=deputyship.deputy, status=STATUS.DONE, finished__gte=start, finished__lt=end)
+    found: dict[tuple[str, int], tuple[CaseKind, tuple[Any, Any]]] = {}
+    for task in tasks.order_by("finished", "pk"):
+        kind = kind_of_task(task)
+        if kind is None or kind.events is None:
+            continue
+        case = kind.case_of(task)
+        lines = kind.events(case).filter(
+            actor=deputyship.deputy,
+            data__on_behalf_of=deputyship.principal_id,
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        for event in lines:
+            found.setdefault((kind.key, event.pk), (kind, (event, case)))
+    return sorted(found.values(), key=lambda item: item[1][0].created_at)

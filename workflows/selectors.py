@@ -1,23 +1,33 @@
-"""Reads of workflow tasks: the inbox and permission-checked task access, for every kind of case."""
+"""Reads of workflow tasks (the inbox, permission-checked task access) and of cases (a case, its documents and
+its timeline, permission-checked), for every kind of case."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
 from accounts.models import User
 from accounts.roles import has_role, prime_department_ids, user_department_ids
-from workflows.kinds import CaseKind, case_kinds, kind_of_case, kind_of_task
+from accounts.selectors import absent_principals, deputies_by_principal
+from documents.models import Document
+from notifications.models import TaskDeadline
+from workflows.kinds import RESUBMIT, CaseKind, case_kinds, kind_of_case, kind_of_task
+from workflows.models import Decision
 from workflows.permissions import (
     OPEN_TASK_STATUSES,
+    can_act,
     can_decide_step,
     can_view_task,
     conflicted_user_ids,
@@ -32,28 +42,50 @@ def _task_related() -> list[str]:
     return [path for kind in case_kinds() for path in kind.task_related()] + ["owner"]
 
 
-def inbox_tasks(*, user: User) -> QuerySet[Task]:
-    """Open tasks of every kind of case that this user may act on: the earliest due first (so overdue ones
-    lead; a step without a due date comes after those with one), then the longest-waiting. Tasks that
-    separation of duties keeps from this user (their own case, a second step of a case they decided) are
-    not in it."""
+def _rights_scope(*, user: User, holder: User, owners: list[int]) -> Q:
+    """The open tasks `user` may act on with `holder`'s rights (their own, or an absent approver's): the steps of
+    the holder's roles in the holder's departments, less what separation of duties keeps from the holder and
+    from the user, not taken by anyone but `owners`."""
     scope = Q(pk__in=[])
-    departments = user_department_ids(user)
+    departments = user_department_ids(holder)
     for kind in case_kinds():
         for name, step in kind.steps.items():
-            if step.role is None or not has_role(user, step.role):
+            if step.role is None or not has_role(holder, step.role):
                 continue
             step_q = Q(flow_task=getattr(kind.flow, name))
             if step.department_scoped:
                 step_q &= Q(**{f"process__{kind.process_attr}__{kind.case_attr}__department_id__in": departments})
-            scope |= step_q & separation_of_duties_q(user=user, kind=kind, step=name)
+            step_q &= separation_of_duties_q(user=user, kind=kind, step=name)
+            if holder.pk != user.pk:
+                step_q &= separation_of_duties_q(user=holder, kind=kind, step=name)
+            scope |= step_q
+    return scope & (Q(owner__isnull=True) | Q(owner_id__in=owners))
+
+
+def inbox_tasks(*, user: User) -> QuerySet[Task]:
+    """Open tasks of every kind of case that this user may act on: the earliest due first (so overdue ones
+    lead; a step without a due date comes after those with one), then the longest-waiting. Tasks that
+    separation of duties keeps from this user (their own case, a second step of a case they decided) are
+    not in it. A deputy also finds the tasks of the approvers they stand in for today (the query form of
+    workflows.permissions.act_refusal, held equal to it by tests)."""
+    scope = _rights_scope(user=user, holder=user, owners=[user.pk])
+    for principal in absent_principals(deputy=user):
+        scope |= _rights_scope(user=user, holder=principal, owners=[user.pk, principal.pk])
     tasks: QuerySet[Task] = (
         Task.objects.filter(scope, status__in=OPEN_TASK_STATUSES)
-        .filter(Q(owner__isnull=True) | Q(owner=user))
         .select_related(*_task_related(), "deadline")
         .order_by(F("deadline__due_at").asc(nulls_last=True), "created", "pk")
     )
     return tasks
+
+
+def tasks_for_rows(*, task_ids: list[int]) -> list[Task]:
+    """A page of tasks (chosen by their ids alone, e.g. from `inbox_filtered(...).values_list("pk")`) read with
+    their cases and what lists show of them, in the page's order. Choosing the page on the ids keeps the joins of
+    every kind's case tables out of the query that filters and sorts the whole inbox."""
+    rows = Task.objects.filter(pk__in=task_ids).select_related(*_task_related(), "deadline")
+    by_id = {task.pk: task for task in rows}
+    return [by_id[pk] for pk in task_ids if pk in by_id]
 
 
 def access_task(*, user: User | AnonymousUser, task_id: int | str) -> Task:
@@ -109,9 +141,22 @@ def step_deciders(
     return [user for user in users if can_decide_step(user, step=step, department_id=department_id, kind=kind)]
 
 
+def with_deputies(users: list[User], *, may_act: Callable[[User], bool]) -> list[User]:
+    """`users`, each one away today (a deputyship in force) replaced by their deputies who `may_act`; one whose
+    deputies may not (separation of duties) stays. For whom a task's arrival, reminders and escalation go to."""
+    deputies = deputies_by_principal(principal_ids=[user.pk for user in users])
+    result: dict[int, User] = {}
+    for user in users:
+        standing = [deputy for deputy in deputies.get(user.pk, []) if may_act(deputy)]
+        for person in standing or [user]:
+            result.setdefault(person.pk, person)
+    return list(result.values())
+
+
 def task_deciders(*, task: Task) -> list[User]:
-    """Who may act on this open task now: its owner once someone took it, otherwise everyone allowed, less
-    those whom separation of duties excludes (workflows.permissions.conflicted_user_ids)."""
+    """Who should act on this open task now: its owner once someone took it, otherwise everyone allowed, less
+    those whom separation of duties excludes (workflows.permissions.conflicted_user_ids); an approver who is away
+    gives way to their deputy (who may act on it: workflows.permissions.can_act)."""
     kind = kind_of_task(task)
     if kind is None:
         return []
@@ -123,8 +168,9 @@ def task_deciders(*, task: Task) -> list[User]:
         exclude_ids=set(conflicted_user_ids(task=task)),
     )
     if task.owner_id is not None:
-        return [user for user in deciders if user.pk == task.owner_id]
-    return deciders
+        deciders = [user for user in deciders if user.pk == task.owner_id]
+    action = min(kind.steps[task.flow_task.name].actions)  # any of the step's actions: the rights are the same
+    return with_deputies(deciders, may_act=lambda deputy: can_act(deputy, task, action))
 
 
 def tasks_without_decider() -> list[tuple[Task, object]]:
@@ -164,3 +210,223 @@ def tasks_without_decider() -> list[tuple[Task, object]]:
         ):
             stuck.append((task, case))
     return stuck
+
+
+# --- a case, its documents and its timeline, for every kind --------------------------------------------------
+
+
+def access_case(*, user: User | AnonymousUser, kind: CaseKind, case_id: int | str) -> Any:
+    """The case of this kind if the user may see it; 404 for a missing case and a stranger's alike."""
+    try:
+        case = kind.case_model.objects.get(pk=case_id)
+    except (kind.case_model.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such case."))
+    if not kind.can_view(user, case):
+        raise Http404(_("No such case."))
+    return case
+
+
+def case_documents(*, case: Any) -> QuerySet[Document]:
+    """Every version of every document of a case, by kind, newest version first."""
+    return (
+        Document.objects.filter(case_type=ContentType.objects.get_for_model(type(case)), case_id=case.pk)
+        .select_related("uploaded_by")
+        .order_by("kind", "-version")
+    )
+
+
+def access_case_document(
+    *, user: User | AnonymousUser, kind: CaseKind, case_id: int | str, document_id: int | str
+) -> Document:
+    """A document of a case the user may see (the case's permission first); 404 otherwise."""
+    case = access_case(user=user, kind=kind, case_id=case_id)
+    try:
+        return case_documents(case=case).get(pk=document_id)
+    except (Document.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such document."))
+
+
+def case_events(*, kind: CaseKind, case: Any) -> Any:
+    """The case's timeline, oldest first (the kind's `events`)."""
+    if kind.events is None:
+        raise Http404(_("This kind of case keeps no timeline."))
+    return kind.events(case)
+
+
+@dataclass(frozen=True)
+class CaseProgress:
+    """Where a case of any kind stands: the step it waits at (its label and role), when that step is due, and the
+    steps that follow it on the way to a decision (their labels, in order)."""
+
+    step: str
+    label: str
+    role: str | None
+    due_at: datetime | None
+    next_labels: list[str]
+    is_revision: bool
+
+
+def case_progress(case: Any) -> CaseProgress | None:
+    """The progress of a case through its kind's steps; None when no step is open (a draft, a decided case).
+
+    "Next" is the kind's steps after the open one, in the order the kind lists them, leaving out revision steps
+    (they happen only on a send-back). After a revision the case goes back to the first review step; a kind
+    whose flow skips steps it already approved (an agreement's) may then skip some of those named."""
+    task = open_task_for_case(case=case)
+    kind = kind_of_case(case)
+    if task is None or kind is None:
+        return None
+    names = list(kind.steps)
+    current = task.flow_task.name
+    step = kind.steps.get(current)
+    if step is None:
+        return None
+    is_revision = not step.is_review and RESUBMIT in step.actions
+    following = names if is_revision else names[names.index(current) + 1 :]
+    next_labels = [
+        str(kind.steps[name].label)
+        for name in following
+        if name != current and RESUBMIT not in kind.steps[name].actions
+    ]
+    due_at = TaskDeadline.objects.filter(task=task).values_list("due_at", flat=True).first()
+    return CaseProgress(
+        step=current,
+        label=str(step.label),
+        role=step.role,
+        due_at=due_at,
+        next_labels=next_labels,
+        is_revision=is_revision,
+    )
+
+
+# --- the inbox, filtered -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    """What the inbox shows of the tasks a user may act on: a kind of case, one of its steps ("kind:step"), a
+    department, only overdue ones, due by a date, a search in the names and titles of the cases."""
+
+    kind: str = ""
+    step: str = ""
+    department: int | None = None
+    overdue: bool = False
+    due_before: date | None = None
+    q: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return self == InboxFilter()
+
+
+def _step_q(kind: CaseKind, name: str) -> Q:
+    return Q(flow_task=getattr(kind.flow, name))
+
+
+def inbox_filtered(*, user: User, filters: InboxFilter, now: datetime | None = None) -> QuerySet[Task]:
+    """The user's inbox (`inbox_tasks`: what they may act on, in its order) narrowed by `filters`."""
+    tasks = inbox_tasks(user=user)
+    kinds = {kind.key: kind for kind in case_kinds()}
+    if filters.step:
+        kind_key, _sep, step = filters.step.partition(":")
+        kind = kinds.get(kind_key)
+        if kind is None or step not in kind.steps:
+            return tasks.none()
+        tasks = tasks.filter(_step_q(kind, step))
+    elif filters.kind:
+        kind = kinds.get(filters.kind)
+        if kind is None:
+            return tasks.none()
+        scope = Q(pk__in=[])
+        for name in kind.steps:
+            scope |= _step_q(kind, name)
+        tasks = tasks.filter(scope)
+    if filters.department is not None:
+        scope = Q(pk__in=[])
+        for kind in kinds.values():
+            scope |= Q(**{kind.case_path("department_id"): filters.department})
+        tasks = tasks.filter(scope)
+    now = now or timezone.now()
+    if filters.overdue:
+        tasks = tasks.filter(deadline__due_at__lt=now)
+    if filters.due_before is not None:
+        tasks = tasks.filter(deadline__due_at__date__lte=filters.due_before)
+    term = filters.q.strip()
+    if term:
+        scope = Q(pk__in=[])
+        for kind in kinds.values():
+            for path in kind.search_fields:
+                scope |= Q(**{f"{kind.case_path(path)}__icontains": term})
+            if term.isdigit():
+                scope |= Q(**{kind.case_path("pk"): int(term)})
+        tasks = tasks.filter(scope)
+    return tasks
+
+
+@dataclass(frozen=True)
+class InboxFacet:
+    value: str  # an InboxFilter.step value, "kind:step"
+    kind_label: Any
+    step_label: Any
+    count: int
+
+
+def inbox_facets(*, user: User) -> list[InboxFacet]:
+    """How many of the user's tasks wait at each step of each kind (one query), in the kinds' step order."""
+    counts = {
+        (row["flow_task"].flow_class, row["flow_task"].name): row["n"]
+        for row in inbox_tasks(user=user).order_by().values("flow_task").annotate(n=models.Count("pk"))
+    }
+    facets = []
+    for kind in case_kinds():
+        for name, step in kind.steps.items():
+            count = counts.get((kind.flow, name), 0)
+            if count:
+                facets.append(InboxFacet(f"{kind.key}:{name}", kind.label, step.label, count))
+    return facets
+
+
+# --- what changed on a case since an approver last decided it ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseChanges:
+    """What changed on a case since `since` (the user's last decision on it, or the last send-back): each field's
+    first old and last new value ({field: {"old", "new"}}) and the documents uploaded since (their timeline data:
+    kind, version, ...)."""
+
+    since: datetime
+    fields: dict[str, dict[str, str]]
+    documents: list[dict[str, Any]]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.fields or self.documents)
+
+
+def case_changes_since_last_seen(*, kind: CaseKind, case: Any, user: User) -> CaseChanges | None:
+    """For a resubmitted case: what changed since this user last decided it — or, if they never did, since it was
+    last sent back. None when there is no such moment (a case seen for the first time)."""
+    if kind.events is None:
+        return None
+    events = list(kind.events(case))
+    decisions = set(kind.decision_events.values())
+    sent_back = kind.decision_events.get(Decision.REQUEST_CHANGES)
+    anchor = next(
+        (i for i in range(len(events) - 1, -1, -1) if events[i].actor_id == user.pk and events[i].action in decisions),
+        None,
+    )
+    if anchor is None:
+        anchor = next((i for i in range(len(events) - 1, -1, -1) if events[i].action == sent_back), None)
+    if anchor is None:
+        return None
+    fields: dict[str, dict[str, str]] = {}
+    documents = []
+    uploaded = kind.documents.uploaded_event if kind.documents is not None else None
+    for event in events[anchor + 1 :]:
+        for name, change in (event.data.get("changes") or {}).items():
+            fields.setdefault(name, {"old": change.get("old", "")})["new"] = change.get("new", "")
+        if uploaded is not None and event.action == uploaded:
+            documents.append(event.data)
+    fields = {name: change for name, change in fields.items() if change["old"] != change["new"]}
+    return CaseChanges(since=events[anchor].created_at, fields=fields, documents=documents)

@@ -87,3 +87,41 @@ class DecisionSerializer(serializers.Serializer):
         default="",
         help_text=_("Required when sending back for changes or rejecting: the applicant reads it."),
     )
+
+
+class InboxFilterSerializer(serializers.Serializer):
+    """The inbox's filters as query parameters (workflows.selectors.InboxFilter)."""
+
+    kind = serializers.CharField(required=False, allow_blank=True, help_text=_("A kind of case, e.g. application."))
+    step = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("A step of a kind, e.g. application:head_review.")
+    )
+    department = serializers.IntegerField(required=False, min_value=1)
+    overdue = serializers.BooleanField(required=False, default=False)
+    due_before = serializers.DateField(required=False)
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100, help_text=_("Name, title or number."))
+
+
+class BulkDecisionSerializer(DecisionSerializer):
+    tasks = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        allow_empty=False,
+        max_length=100,
+        help_text=_("The tasks to decide (at most 100); each is decided on its own."),
+    )
+
+
+class BulkOutcomeSerializer(serializers.Serializer):
+    task = serializers.IntegerField(source="task_id")
+    result = serializers.CharField(
+        help_text=_("done, or why not: not_found, permission_denied, already_decided, case_busy, no_place_left, ...")
+    )
+    message = serializers.CharField()
+    case_id = serializers.SerializerMethodField()
+
+    def get_case_id(self, outcome) -> int | None:
+        return outcome.case.pk if outcome.case is not None else None
+
+
+class BulkDecisionResultSerializer(serializers.Serializer):
+    results = BulkOutcomeSerializer(many=True)

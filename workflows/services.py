@@ -9,22 +9,28 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.models import User
-from core.errors import CaseBusy, ErrorCode, NotWaitingForRevision, TaskAlreadyDecided, field_error
+from core.errors import CaseBusy, Conflict, ErrorCode, NotWaitingForRevision, TaskAlreadyDecided, field_error
+from documents.models import Document
+from documents.services import atomic_storing, document_store
 from workflows.kinds import RESUBMIT, CaseKind, kind_of_case, kind_of_task
 from workflows.models import Decision
 from workflows.nodes import status_after_decision
-from workflows.permissions import OPEN_TASK_STATUSES, act_refusal
+from workflows.permissions import OPEN_TASK_STATUSES, act_refusal, on_behalf_data
 from workflows.selectors import access_task, open_task_for_process
+
+if TYPE_CHECKING:
+    from django.core.files.base import File
 
 
 @dataclass(frozen=True)
@@ -105,13 +111,8 @@ def case_submit(*, case: Any, actor: User) -> Any:
     return case
 
 
-def task_decide(*, user: User, task_id: int | str, decision: str, comment: str = "") -> Any:
-    """Approve, send back or reject a review task of any kind of case; returns the case.
-
-    Errors: Http404 if the user may not see the case; PermissionDenied if they see it but may not decide this
-    step (with the reason, e.g. separation of duties); ValidationError for a bad decision or a missing reason;
-    TaskAlreadyDecided if someone (or a double click) decided it first; CaseBusy if another decision holds the
-    case's lock; whatever the kind's final step raises (NoPlaceLeft), with the whole decision rolled back."""
+def _decision_checked(decision: str, comment: str) -> str:
+    """The decision is one of the three and carries a reason where one is needed; returns the comment, trimmed."""
     comment = (comment or "").strip()
     if decision not in Decision.values:
         raise field_error("decision", _("Choose approve, request_changes or reject."), ErrorCode.INVALID_CHOICE)
@@ -121,6 +122,17 @@ def task_decide(*, user: User, task_id: int | str, decision: str, comment: str =
         raise field_error(
             "comment", _("Say what should change before the case comes back."), ErrorCode.COMMENT_REQUIRED
         )
+    return comment
+
+
+def task_decide(*, user: User, task_id: int | str, decision: str, comment: str = "") -> Any:
+    """Approve, send back or reject a review task of any kind of case; returns the case.
+
+    Errors: Http404 if the user may not see the case; PermissionDenied if they see it but may not decide this
+    step (with the reason, e.g. separation of duties); ValidationError for a bad decision or a missing reason;
+    TaskAlreadyDecided if someone (or a double click) decided it first; CaseBusy if another decision holds the
+    case's lock; whatever the kind's final step raises (NoPlaceLeft), with the whole decision rolled back."""
+    comment = _decision_checked(decision, comment)
 
     recorded: dict[str, Any] = {}
 
@@ -143,7 +155,10 @@ def task_decide(*, user: User, task_id: int | str, decision: str, comment: str =
             comment=comment,
             status_before=case.status,
             status_after=status_after,
-            data=kind.decision_data(case=case, step=step, decision=decision),
+            data={
+                **kind.decision_data(case=case, step=step, decision=decision),
+                **on_behalf_data(user, kind=kind, step=step, case=case, process_id=process.pk),
+            },
         )
         recorded["status_after"] = status_after
 
@@ -160,3 +175,80 @@ def task_decide(*, user: User, task_id: int | str, decision: str, comment: str =
             )
         kind.after_decision(case=case, step=step, decision=decision, event=recorded["event"])
     return case
+
+
+def case_document_attach(*, case: Any, actor: User, kind: str, file: File[bytes]) -> Document:
+    """Store an uploaded document as the next version of its kind on a case of any kind (documents.services
+    .document_store checks the file; it stays pending until checked after commit) and write the upload's timeline
+    line. The case's row is locked and its kind says who may add which documents when (`CaseKind.documents`).
+
+    Errors: PermissionDenied or a Conflict from the kind's `attach_check`; ValidationError for the file or a
+    document kind this case does not take."""
+    case_kind = kind_of_case(case)
+    if case_kind is None or case_kind.documents is None:
+        raise ValueError(f"{case!r} takes no documents")
+    rules = case_kind.documents
+    with atomic_storing():
+        case = type(case).objects.select_for_update(of=("self",)).get(pk=case.pk)
+        rules.attach_check(actor, case)
+        document = document_store(case=case, kind=kind, file=file, actor=actor, allowed_kinds=rules.upload_kinds)
+        case_kind.record_event(
+            case=case,
+            action=rules.uploaded_event,
+            actor=actor,
+            step=case.status,
+            comment="",
+            status_before=case.status,
+            status_after=None,
+            data={"kind": kind, "version": document.version, "document_id": document.pk, "sha256": document.sha256},
+        )
+    return document
+
+
+# At most this many tasks in one bulk decision (a page of the inbox).
+BULK_DECISION_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    """What became of one task of a bulk decision: `result` is "done" or the code of why not (`not_found`,
+    `permission_denied`, `already_decided`, `case_busy`, `no_place_left`, ... or `invalid`), with its message."""
+
+    task_id: int
+    result: str
+    message: str
+    case: Any = None
+
+
+def tasks_decide_bulk(*, user: User, task_ids: list[int], decision: str, comment: str = "") -> list[BulkOutcome]:
+    """The same decision (and comment) on many tasks, each decided on its own by `task_decide`: its own
+    transaction, permission check, timeline line and notifications — one case failing leaves the others decided.
+    Returns one outcome per task, in the order given (a task named twice is decided once).
+
+    Errors (before any task is touched): ValidationError for a bad decision, a missing reason, no tasks or too
+    many."""
+    comment = _decision_checked(decision, comment)
+    ids = list(dict.fromkeys(task_ids))
+    if not ids:
+        raise field_error("tasks", _("Choose at least one task."), ErrorCode.REQUIRED)
+    if len(ids) > BULK_DECISION_LIMIT:
+        raise field_error(
+            "tasks",
+            _("Decide at most %(limit)s tasks at once.") % {"limit": BULK_DECISION_LIMIT},
+            ErrorCode.TOO_MANY,
+        )
+    outcomes = []
+    for task_id in ids:
+        try:
+            case = task_decide(user=user, task_id=task_id, decision=decision, comment=comment)
+        except Http404:
+            outcomes.append(BulkOutcome(task_id, ErrorCode.NOT_FOUND, str(_("No such task, or not yours to see."))))
+        except PermissionDenied as refusal:
+            outcomes.append(BulkOutcome(task_id, ErrorCode.PERMISSION_DENIED, str(refusal)))
+        except Conflict as conflict:
+            outcomes.append(BulkOutcome(task_id, str(conflict.code), str(conflict.message)))
+        except ValidationError as error:
+            outcomes.append(BulkOutcome(task_id, ErrorCode.INVALID, " ".join(str(m) for m in error.messages)))
+        else:
+            outcomes.append(BulkOutcome(task_id, "done", str(_("Decided.")), case))
+    return outcomes

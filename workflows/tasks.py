@@ -24,3 +24,8 @@ def task_escalations_task() -> int:
 @shared_task(acks_late=True)
 def digests_send_task() -> int:
     return reminders.digests_send()
+
+
+@shared_task(acks_late=True)
+def deputy_summaries_send_task() -> int:
+    return reminders.deputy_summaries_send()

@@ -1,14 +1,36 @@
 """The approvers' shared pages: the task inbox, a task's page (its kind of case shows it) and the list of tasks
-nobody may decide."""
+nobody may decide; and the download of a case's document, for every kind."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
-from workflows.kinds import kind_of_task, step_of_task
+from accounts.models import Department
+from core.changes import change_rows
+from core.pagination import CappedPaginator
+from documents.downloads import document_response
+from documents.models import DocumentKind
+from documents.preview import preview_response
+from workflows.forms import SORTS, BulkDecisionForm, InboxFilterForm
+from workflows.kinds import case_kinds, kind_by_key, kind_of_case, kind_of_task, step_of_task
+from workflows.models import Decision, InboxView
 from workflows.permissions import can_see_tasks_without_decider
-from workflows.selectors import access_task, inbox_tasks, tasks_without_decider
+from workflows.selectors import (
+    InboxFilter,
+    access_case_document,
+    access_task,
+    case_changes_since_last_seen,
+    inbox_facets,
+    inbox_filtered,
+    tasks_for_rows,
+    tasks_without_decider,
+)
+from workflows.services import tasks_decide_bulk
 from workflows.web import web_of
 
 
@@ -30,10 +52,138 @@ def inbox_row(task) -> dict:
     }
 
 
+INBOX_PAGE_SIZE = 50
+
+
+def _inbox_filter(form: InboxFilterForm) -> InboxFilter:
+    data = form.cleaned_data
+    return InboxFilter(
+        kind=data.get("kind") or "",
+        step=data.get("step") or "",
+        department=data.get("department"),
+        overdue=bool(data.get("overdue")),
+        due_before=data.get("due_before"),
+        q=data.get("q") or "",
+    )
+
+
+def _saved_filter(user) -> tuple[InboxFilter, str]:
+    """The user's remembered inbox filter and order (what the inbox shows when opened without one)."""
+    saved = InboxView.objects.filter(user=user).values_list("query", flat=True).first()
+    if not saved:
+        return InboxFilter(), "due"
+    form = InboxFilterForm(QueryDict(saved), kinds=list(case_kinds()), departments=Department.objects.all())
+    if not form.is_valid():
+        return InboxFilter(), "due"
+    return _inbox_filter(form), form.cleaned_data.get("sort") or "due"
+
+
+def changes_context(*, user, case) -> dict | None:
+    """What a task page shows of a resubmitted case's changes since this user last decided it (or since it was
+    sent back): field labels in the reader's language, new document versions. None for a case seen first."""
+    kind = kind_of_case(case)
+    changes = case_changes_since_last_seen(kind=kind, case=case, user=user) if kind is not None else None
+    if changes is None:
+        return None
+    kinds = dict(DocumentKind.choices)
+    return {
+        "since": changes.since,
+        "rows": change_rows(type(case), {"changes": changes.fields}),
+        "documents": [
+            {"label": kinds.get(data.get("kind"), data.get("kind")), "version": data.get("version")}
+            for data in changes.documents
+        ],
+    }
+
+
+def next_task_url(request: HttpRequest) -> str:
+    """Where a decision on a task page leads: the next task of the user's inbox as they filtered it, so the next
+    case opens at once; the inbox when nothing is left."""
+    filters, sort = _saved_filter(request.user)
+    tasks = inbox_filtered(user=request.user, filters=filters)
+    if sort != "due":
+        tasks = tasks.order_by(*SORTS[sort])
+    task_id = tasks.values_list("pk", flat=True).first()
+    return reverse("workflows:task", args=[task_id]) if task_id else reverse("workflows:inbox")
+
+
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    rows = [inbox_row(task) for task in inbox_tasks(user=request.user)]
-    return render(request, "workflows/inbox.html", {"rows": rows})
+    """The tasks the user may act on, filtered (kind, step, department, overdue, due by, search), sorted, a page
+    at a time, with how many wait at each step; the filter is remembered for the user. Tasks are chosen here for
+    a bulk decision."""
+    saved = InboxView.objects.filter(user=request.user).values_list("query", flat=True).first()
+    if "clear" in request.GET:
+        InboxView.objects.filter(user=request.user).delete()
+        return redirect("workflows:inbox")
+    if not request.GET and saved:
+        return redirect(f"{reverse('workflows:inbox')}?{saved}")
+    form = InboxFilterForm(
+        request.GET or None, kinds=list(case_kinds()), departments=Department.objects.order_by("name")
+    )
+    filters = InboxFilter()
+    sort = "due"
+    if form.is_bound and form.is_valid():
+        filters = _inbox_filter(form)
+        sort = form.cleaned_data.get("sort") or "due"
+        query = request.GET.copy()
+        query.pop("page", None)
+        InboxView.objects.update_or_create(user=request.user, defaults={"query": query.urlencode()[:500]})
+    tasks = inbox_filtered(user=request.user, filters=filters)
+    if sort != "due":
+        tasks = tasks.order_by(*SORTS[sort])
+    # The page is chosen on the task ids alone (a capped count, no joins of the cases), then read in full.
+    page = CappedPaginator(tasks.values_list("pk", flat=True), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "filtered": not filters.is_empty,
+        "page": page,
+        "rows": [inbox_row(task) for task in tasks_for_rows(task_ids=list(page.object_list))],
+        "facets": inbox_facets(user=request.user),
+        "query": query.urlencode(),
+        "bulk_form": BulkDecisionForm(initial={"next": request.get_full_path()}),
+    }
+    return render(request, "workflows/inbox.html", context, status=400 if form.is_bound and form.errors else 200)
+
+
+@require_POST
+@login_required
+def bulk_decide(request: HttpRequest) -> HttpResponse:
+    """One decision on the chosen tasks; each case is decided on its own and the outcome of each is shown."""
+    form = BulkDecisionForm(request.POST)
+    back = form.data.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("workflows:inbox")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    try:
+        outcomes = tasks_decide_bulk(
+            user=request.user,
+            task_ids=form.cleaned_data["tasks"],
+            decision=form.cleaned_data["decision"],
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(back)
+    done = sum(1 for outcome in outcomes if outcome.result == "done")
+    return render(
+        request,
+        "workflows/bulk_result.html",
+        {
+            "outcomes": outcomes,
+            "done": done,
+            "not_done": len(outcomes) - done,
+            "decision": Decision(form.cleaned_data["decision"]).label,
+            "back": back,
+        },
+    )
 
 
 @login_required
@@ -55,3 +205,27 @@ def without_decider(request: HttpRequest) -> HttpResponse:
         row["case"] = case
         rows.append(row)
     return render(request, "workflows/without_decider.html", {"rows": rows})
+
+
+@login_required
+def case_document_download(
+    request: HttpRequest, *, kind: str, case_kwarg: str, document_id: int, **ids
+) -> HttpResponseBase:
+    """A document of a case of any kind: the case's permission first (404 for a stranger), then the file or a
+    short-lived S3 URL. Each kind's URLconf mounts it with its `kind` and the name of its case id."""
+    document = access_case_document(
+        user=request.user, kind=kind_by_key(kind), case_id=ids[case_kwarg], document_id=document_id
+    )
+    return document_response(document)
+
+
+@login_required
+def case_document_preview(
+    request: HttpRequest, *, kind: str, case_kwarg: str, document_id: int, page: int, **ids
+) -> HttpResponse:
+    """A page of a case's document as an image (documents.preview), after the same case permission as its
+    download. Each kind's URLconf mounts it beside the download."""
+    document = access_case_document(
+        user=request.user, kind=kind_by_key(kind), case_id=ids[case_kwarg], document_id=document_id
+    )
+    return preview_response(document, page=page)

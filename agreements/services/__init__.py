@@ -17,8 +17,8 @@ from agreements.services.expiry import (
     outgoing_quota_for,
 )
 from agreements.services.letters import (
-    agreement_decision_letter_generate,
-    agreement_decision_letter_schedule,
+    AGREEMENT_APPROVAL,
+    register_agreement_letters,
 )
 from agreements.services.lifecycle import (
     agreement_activate,
@@ -26,29 +26,35 @@ from agreements.services.lifecycle import (
     agreement_terminate,
     agreement_withdraw,
     quota_consume_rollback_unsafe,
+    quota_release_rollback_unsafe,
+)
+from agreements.services.signing import (
+    agreement_approved_on,
+    agreement_signing_dates_check,
 )
 from agreements.services.submission import (
     AGREEMENT_UPLOAD_KINDS,
-    agreement_document_attach,
+    agreement_document_attach_check,
     agreement_signed_copy_store,
     agreement_submit,
     agreement_submitted_record,
 )
 
 __all__ = [
+    "AGREEMENT_APPROVAL",
     "AGREEMENT_UPLOAD_KINDS",
     "INFO_FIELDS",
     "_apply_terms",
     "_current_terms",
     "_validate_partner_refs",
     "agreement_activate",
+    "agreement_approved_on",
     "agreement_create_draft",
-    "agreement_decision_letter_generate",
-    "agreement_decision_letter_schedule",
-    "agreement_document_attach",
+    "agreement_document_attach_check",
     "agreement_event_record",
     "agreement_quotas_materialise",
     "agreement_signed_copy_store",
+    "agreement_signing_dates_check",
     "agreement_start_renewal",
     "agreement_submit",
     "agreement_submitted_record",
@@ -58,4 +64,6 @@ __all__ = [
     "agreements_expiry_sweep",
     "outgoing_quota_for",
     "quota_consume_rollback_unsafe",
+    "quota_release_rollback_unsafe",
+    "register_agreement_letters",
 ]

@@ -20,7 +20,9 @@ from agreements.permissions import (
     can_edit_info,
     can_edit_terms,
 )
+from agreements.services.timeline import agreement_event_record as agreement_event_record  # re-exported
 from agreements.terms import TERM_FIELDS, clean_terms, terms_sha256
+from core.changes import field_changes
 from core.errors import (
     AgreementNotDraft,
     ErrorCode,
@@ -43,32 +45,6 @@ INFO_FIELDS = (
 
 
 # --- drafts and versions ------------------------------------------------------------------------
-
-
-def agreement_event_record(
-    *,
-    agreement: Agreement,
-    action: str,
-    actor: User | None = None,
-    step: str = "",
-    comment: str = "",
-    status_before: str = "",
-    status_after: str | None = None,
-    data: dict[str, Any] | None = None,
-) -> AgreementEvent:
-    version = agreement.current_version
-    return AgreementEvent.objects.create(
-        agreement=agreement,
-        actor=actor,
-        action=action,
-        step=step,
-        comment=comment,
-        version=version,
-        version_sha256=version.sha256 if version else "",
-        status_before=status_before,
-        status_after=agreement.status if status_after is None else status_after,
-        data=data or {},
-    )
 
 
 def _validate_partner_refs(terms: dict[str, Any]) -> PartnerInstitution:
@@ -119,7 +95,7 @@ def _apply_terms(*, agreement: Agreement, terms: dict[str, Any], actor: User) ->
         ]
     )
     # An EWP approval covers one version of the terms (agreements/ewp/); imported here, not at the top, because
-    # the EWP services write their timeline lines with this module's agreement_event_record.
+    # the EWP services import agreements.services.timeline, whose package imports this module.
     from agreements.ewp.services import ewp_terms_changed
 
     ewp_terms_changed(agreement=agreement, version=version, actor=actor)
@@ -201,6 +177,7 @@ def agreement_update(*, agreement: Agreement, actor: User, **fields: Any) -> Agr
             raise PermissionDenied(_("Only a coordinator of this department can change this agreement."))
         if "number" in info_changes:
             info_changes["number"] = info_changes["number"] or None
+        before = {name: getattr(agreement, name) for name in info_changes}
         for name, value in info_changes.items():
             setattr(agreement, name, value)
         agreement.full_clean(exclude=["current_version"])
@@ -215,6 +192,10 @@ def agreement_update(*, agreement: Agreement, actor: User, **fields: Any) -> Agr
             actor=actor,
             step=agreement.status,
             status_before=status_before,
-            data={"fields": sorted(info_changes)},
+            # The changed fields with their old and new values: the timeline shows what changed.
+            data={
+                "fields": sorted(info_changes),
+                "changes": field_changes(before, {name: getattr(agreement, name) for name in info_changes}),
+            },
         )
     return agreement

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agreements.models import (
     Agreement,
@@ -24,6 +26,16 @@ if TYPE_CHECKING:
 from agreements.services.drafts import _apply_terms, _current_terms, agreement_event_record
 
 # --- expiry and renewal -------------------------------------------------------------------------
+
+
+# A renewal's title marks it (so the list never shows two identical rows); a renewal of a renewal replaces the mark.
+RENEWAL_MARK = re.compile(r"\s+\((?:renewal|yenilənmə)\b[^()]*\)$", re.IGNORECASE)
+
+
+def renewal_title(title: str, *, start: date, end: date) -> str:
+    base = RENEWAL_MARK.sub("", title)
+    mark = _("(renewal %(start)s–%(end)s)") % {"start": start.year, "end": end.year}
+    return f"{base[: 254 - len(mark)]} {mark}"
 
 
 def agreement_start_renewal(*, agreement: Agreement) -> Agreement | None:
@@ -48,7 +60,7 @@ def agreement_start_renewal(*, agreement: Agreement) -> Agreement | None:
     terms = clean_terms(
         {
             **old,
-            "title": old["title"],
+            "title": renewal_title(old["title"], start=start, end=start + length),
             "start_date": start,
             "end_date": start + length,
             "conditions": conditions,

@@ -89,6 +89,12 @@ def quota_consume_rollback_unsafe(*, quota_id: int) -> bool:
     return bool(updated)
 
 
+def quota_release_rollback_unsafe(*, quota_id: int) -> None:
+    """Give back one place of a quota inside the caller's transaction (the caller holds the row lock): a place
+    taken from it was given up (a selected applicant declined and nobody on the reserve list took it)."""
+    AgreementQuota.objects.filter(pk=quota_id, used__gt=0).update(used=F("used") - 1)
+
+
 @transaction.atomic
 def agreement_terminate(*, agreement: Agreement, actor: User, reason: str) -> Agreement:
     """End an agreement in force before its end date: it offers no more places (approved mobilities stay)."""

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from documents.models import Document
 from agreements.services.drafts import _current_terms, agreement_event_record
 
-# --- submission and documents -------------------------------------------------------------------
+# --- submission and who adds documents -------------------------------------------------------------------
 
 AGREEMENT_UPLOAD_KINDS = ("agreement_draft", "other")
 
@@ -57,28 +57,11 @@ def agreement_submitted_record(
     )
 
 
-def agreement_document_attach(*, agreement: Agreement, actor: User, kind: str, file: File[bytes]) -> Document:
-    """A draft text or supporting file, as the next version of its kind (coordinators of the department)."""
-    from documents.services import atomic_storing, document_store
-
-    with atomic_storing():
-        agreement = (
-            Agreement.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=agreement.pk)
-        )
-        if not can_edit_info(actor, agreement):
-            raise PermissionDenied(_("Only a coordinator of this department can add documents to this agreement."))
-        document = document_store(
-            case=agreement, kind=kind, file=file, actor=actor, allowed_kinds=AGREEMENT_UPLOAD_KINDS
-        )
-        agreement_event_record(
-            agreement=agreement,
-            action=AgreementEvent.Action.DOCUMENT_UPLOADED,
-            actor=actor,
-            step=agreement.status,
-            status_before=agreement.status,
-            data={"kind": kind, "version": document.version, "document_id": document.pk, "sha256": document.sha256},
-        )
-    return document
+def agreement_document_attach_check(actor: User, agreement: Agreement) -> None:
+    """Who may add a draft text or supporting file to an agreement (the kind's `documents.attach_check`; the shared
+    workflows.services.case_document_attach stores it): coordinators of its department, until it closes."""
+    if not can_edit_info(actor, agreement):
+        raise PermissionDenied(_("Only a coordinator of this department can add documents to this agreement."))
 
 
 def agreement_signed_copy_store(*, agreement: Agreement, actor: User, file: File[bytes]) -> Document:

@@ -7,7 +7,6 @@ from agreements.views.common import agreement_context, step_label
 from agreements.views.pages import (
     agreement_create,
     agreement_detail,
-    agreement_document_download,
     agreement_document_upload,
     agreement_edit,
     agreement_export,
@@ -23,7 +22,6 @@ __all__ = [
     "agreement_context",
     "agreement_create",
     "agreement_detail",
-    "agreement_document_download",
     "agreement_document_upload",
     "agreement_edit",
     "agreement_export",

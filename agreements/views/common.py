@@ -28,6 +28,7 @@ from agreements.selectors import (
     agreement_quota_rows,
     agreement_versions,
 )
+from core.changes import change_rows
 from documents.models import DocumentKind
 from partners.permissions import can_read_partners
 
@@ -144,15 +145,17 @@ def documents_by_kind(agreement: Agreement) -> list[dict]:
 
 def agreement_context(*, user, agreement: Agreement, upload_form=None) -> dict:
     """Everything the agreement page shows; shared with the task page of the agreement's steps."""
+    from agreements.ewp.selectors import ewp_view
     from workflows.kinds import step_of_task
     from workflows.permissions import can_act
-    from workflows.selectors import open_task_for_agreement
+    from workflows.selectors import case_progress, open_task_for_agreement
 
     terms = agreement.current_version.terms if agreement.current_version else {"conditions": []}
     versions = list(agreement_versions(agreement=agreement))
     events = list(agreement_events(agreement=agreement))
     for event in events:
         event.step_label = step_label(event.step)
+        event.changes = change_rows(Agreement, event.data)
     task = open_task_for_agreement(agreement=agreement)
     step = step_of_task(task) if task is not None else None
     my_task = task if step is not None and any(can_act(user, task, action) for action in step.actions) else None
@@ -172,6 +175,7 @@ def agreement_context(*, user, agreement: Agreement, upload_form=None) -> dict:
         "conditions": [condition_row(c) for c in sorted(terms.get("conditions", []), key=condition_order)],
         "versions": versions,
         "events": events,
+        "progress": case_progress(agreement),
         "quotas": sorted(agreement_quota_rows(agreement=agreement), key=quota_order),
         "documents": documents_by_kind(agreement),
         "open_task": task,
@@ -184,6 +188,7 @@ def agreement_context(*, user, agreement: Agreement, upload_form=None) -> dict:
         "resubmission": hasattr(agreement, "process"),
         "upload_form": upload_form if info_editable else None,
         "can_terminate": can_terminate(user, agreement),
+        "ewp": ewp_view(user=user, agreement=agreement, with_differences=False),
     }
 
 

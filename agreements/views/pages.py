@@ -33,7 +33,6 @@ from agreements.permissions import (
 )
 from agreements.selectors import (
     access_agreement,
-    access_agreement_document,
     agreement_list_visible,
     agreement_versions,
     drafting_departments,
@@ -51,9 +50,8 @@ from agreements.views.common import (
 )
 from core.errors import Conflict
 from core.exports import csv_response
-from documents.downloads import document_response
 from partners.selectors import partner_and_unit_names
-from workflows.services import case_submit
+from workflows.services import case_document_attach, case_submit
 
 # --- agreements ----------------------------------------------------------------------------------
 
@@ -315,8 +313,8 @@ def agreement_document_upload(request: HttpRequest, agreement_id: int) -> HttpRe
     form = AgreementDocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            document = services.agreement_document_attach(
-                agreement=agreement, actor=request.user, kind=form.cleaned_data["kind"], file=form.cleaned_data["file"]
+            document = case_document_attach(
+                case=agreement, actor=request.user, kind=form.cleaned_data["kind"], file=form.cleaned_data["file"]
             )
         except ValidationError as error:
             from applications.forms import add_service_errors
@@ -334,10 +332,3 @@ def agreement_document_upload(request: HttpRequest, agreement_id: int) -> HttpRe
             return redirect(f"{agreement.get_absolute_url()}#documents")
     context = agreement_context(user=request.user, agreement=agreement, upload_form=form)
     return render(request, "agreements/detail.html", context, status=400)
-
-
-@login_required
-def agreement_document_download(request: HttpRequest, agreement_id: int, document_id: int) -> HttpResponse:
-    """The agreement permission first (404 for a stranger), then the file or a short-lived S3 URL."""
-    document = access_agreement_document(user=request.user, agreement_id=agreement_id, document_id=document_id)
-    return document_response(document)

@@ -35,6 +35,7 @@ def agreement_task(request: HttpRequest, task) -> HttpResponse:
     from workflows.models import Decision
     from workflows.permissions import OPEN_TASK_STATUSES, can_act, decide_refusal
     from workflows.services import task_decide
+    from workflows.views import changes_context, next_task_url
 
     agreement = access_agreement(user=request.user, agreement_id=task.process.agreementprocess.agreement_id)
     step = step_of_task(task)
@@ -75,7 +76,7 @@ def agreement_task(request: HttpRequest, task) -> HttpResponse:
                         "pk": agreement.pk,
                         "title": agreement.title,
                     }
-                    target = "workflows:inbox"
+                    target = next_task_url(request)
                 elif action == "send_back":
                     task_decide(
                         user=request.user,
@@ -124,5 +125,6 @@ def agreement_task(request: HttpRequest, task) -> HttpResponse:
         sent_form=sent_form,
         signed_form=signed_form,
         back_form=back_form,
+        changes=changes_context(user=request.user, case=agreement),
     )
     return render(request, "workflows/agreement_task.html", context, status=400 if form is not None else 200)

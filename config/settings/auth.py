@@ -13,7 +13,11 @@ env = environ.Env()
 # (admin: Access attempts, or the "Unlock logins" action on users).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend; PASSWORD_LOGIN_ADMINS_ONLY (settings/sso.py) keeps it for administrators.
+    "accounts.backends.PasswordBackend",
+    # Single sign-on (settings/sso.py): each answers only its own protocol's callback.
+    "accounts.oidc.AuthenticationBackend",
+    "accounts.saml.AuthenticationBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))

@@ -42,16 +42,25 @@ INSTALLED_APPS = [
     "documents",
     "workflows",
     "notifications",
+    "selection",
+    "grants",
+    "reports",
+    # SAML 2.0 sign-in (accounts/saml.py): its views and templates.
+    "djangosaml2",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Lets the logout form reach the OpenID Connect provider's logout endpoint (accounts/middleware.py).
+    "accounts.middleware.SingleSignOnLogoutCspMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A lost database or broker connection in a view answers 503 (inner middleware: config.urls' handler500).
     "core.outage.OutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # A SAML sign-in's state, in a cookie the identity provider's cross-site POST brings back (settings/sso.py).
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -80,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "accounts.context_processors.single_sign_on",
                 "notifications.context_processors.unread_notifications",
             ],
         },
@@ -102,7 +112,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "applications:home"
-LOGOUT_REDIRECT_URL = "login"
+# A path, not a URL name: djangosaml2 redirects to it as it is.
+LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -117,6 +128,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("DJANGO_TIME_ZONE", default="Asia/Baku")
 USE_I18N = True
 USE_TZ = True
+# Dates per language, the same in pages, emails and letters (config/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=str(VAR_DIR / "static"))
@@ -147,6 +160,8 @@ FILE_UPLOAD_HANDLERS = [
 ]
 # Active agreements ending within this many days become "expiring" and start a renewal draft.
 AGREEMENT_EXPIRY_WINDOW_DAYS = env.int("AGREEMENT_EXPIRY_WINDOW_DAYS", default=180)
+# Staff mobility for teaching: the fewest teaching hours per week an application may plan (Erasmus+: 8).
+STAFF_TEACHING_MIN_HOURS_PER_WEEK = env.int("STAFF_TEACHING_MIN_HOURS_PER_WEEK", default=8)
 # Outages (core.outage): a lost or refused database or broker connection answers 503 with this Retry-After.
 OUTAGE_RETRY_AFTER_SECONDS = env.int("OUTAGE_RETRY_AFTER_SECONDS", default=30)
 # How long the API replays the first answer to a retried Idempotency-Key (core.idempotency).
@@ -201,6 +216,12 @@ address (429 with `Retry-After`).""",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One named enum per choice set wherever a serializer shows it (field names such as "status" repeat).
+    "ENUM_NAME_OVERRIDES": {
+        "SelectionStatusEnum": "selection.models.SelectionStatus",
+        "ReportStatusEnum": "reports.models.ReportStatus",
+        "DocumentStatusEnum": "documents.models.DocumentStatus",
+    },
 }
 
 LOGGING = {
@@ -214,6 +235,9 @@ LOGGING = {
 
 from .auth import *  # noqa: E402,F403
 from .celery import *  # noqa: E402,F403
+from .ewp import *  # noqa: E402,F403
 from .notifications import *  # noqa: E402,F403
+from .office import *  # noqa: E402,F403
 from .security import *  # noqa: E402,F403
+from .sso import *  # noqa: E402,F403
 from .storages import *  # noqa: E402,F403

@@ -87,6 +87,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "core.tasks.idempotency_records_purge_task",
         "schedule": 3600,
     },
+    # Offered places not answered within the acceptance window pass to the reserve list (idempotent).
+    "selection-offers-expire": {
+        "task": "selection.tasks.offers_expire_task",
+        "schedule": 900,
+    },
+    # An approver back from an absence gets a summary of what their deputy decided (once per deputyship).
+    "deputy-summaries": {
+        "task": "workflows.tasks.deputy_summaries_send_task",
+        "schedule": crontab(hour=NOTIFICATION_DIGEST_HOUR_UTC, minute=15),
+    },
     "notifications-digest": {
         "task": "workflows.tasks.digests_send_task",
         "schedule": crontab(hour=NOTIFICATION_DIGEST_HOUR_UTC, minute=0),

@@ -2,6 +2,7 @@
 binding, access rules, validation and constant query counts."""
 
 import pytest
+from django.utils import timezone
 
 from agreements import services
 from partners import services as partner_services
@@ -95,13 +96,17 @@ def test_lifecycle_through_the_api_alone(world):
     assert task["step"] == "upload_signed"
     signed = coordinator.post(
         task_url(task["id"], "signed/"),
-        {"our_signed_on": "2026-06-01", "partner_signed_on": "2026-06-10", "file": pdf_upload("signed.pdf")},
+        {
+            "our_signed_on": timezone.localdate().isoformat(),
+            "partner_signed_on": timezone.localdate().isoformat(),
+            "file": pdf_upload("signed.pdf"),
+        },
         format="multipart",
     )
     assert signed.status_code == 200, signed.content
     active = signed.json()
     assert active["status"] == "active" and active["open_task"] is None
-    assert active["our_signed_on"] == "2026-06-01" and active["partner_signed_on"] == "2026-06-10"
+    assert active["our_signed_on"] == active["partner_signed_on"] == timezone.localdate().isoformat()
     assert {d["kind"] for d in active["documents"]} == {"agreement_draft", "signed_agreement"}
 
     quotas = coordinator.get(agreement_url(agreement["id"], "quotas/")).json()

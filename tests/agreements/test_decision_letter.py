@@ -8,7 +8,7 @@ from pypdf import PdfReader
 from agreements import services
 from agreements.models import AgreementEvent
 from documents.models import DocumentKind
-from documents.services import case_documents
+from documents.services import case_documents, letter_generate
 from tests.support.drivers import decide
 from workflows.services import case_submit
 
@@ -32,6 +32,6 @@ def test_the_prorectors_approval_produces_one_letter(world, draft, eager_tasks, 
     assert agreement.current_version.sha256[:16] in text.replace("\n", "")
     assert "Saziş" in text and "Agreement" in text and "Gözəl əməkdaşlıq" in text
     # a retry makes no second letter
-    assert services.agreement_decision_letter_generate(agreement_id=agreement.pk) == letter
+    assert letter_generate(purpose=services.AGREEMENT_APPROVAL, case_id=agreement.pk) == letter
     assert letters.count() == 1
     assert agreement.events.filter(action=AgreementEvent.Action.DOCUMENT_UPLOADED).count() == 1

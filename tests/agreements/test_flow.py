@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
+from django.utils import timezone
 
 from agreements import services
 from agreements.models import AgreementStatus
@@ -46,8 +47,8 @@ def test_draft_to_active_through_head_prorector_and_signature(world, draft):
     agreement = flow_steps.agreement_record_signed(
         user=world.coordinator_ce,
         task_id=task.pk,
-        our_signed_on=date(2026, 6, 1),
-        partner_signed_on=date(2026, 6, 10),
+        our_signed_on=timezone.localdate(),
+        partner_signed_on=timezone.localdate(),
         file=pdf_upload("signed.pdf"),
     )
     assert agreement.status == AgreementStatus.ACTIVE
@@ -142,8 +143,8 @@ def test_signature_needs_dates_and_a_sound_file(world, draft):
         flow_steps.agreement_record_signed(
             user=world.coordinator_ce,
             task_id=task.pk,
-            our_signed_on=date(2026, 1, 1),
-            partner_signed_on=date(2026, 1, 2),
+            our_signed_on=timezone.localdate(),
+            partner_signed_on=timezone.localdate(),
             file=SimpleUploadedFile("signed.pdf", b"<html>not a pdf</html>"),
         )
     assert "file" in exc.value.message_dict

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from agreements import services
 from agreements.models import Agreement, AgreementStatus
@@ -19,7 +20,7 @@ from tests.support.factories import PartnerFactory
 from tests.support.files import pdf_upload
 from tests.support.pages import count_queries, task_url, text
 from workflows.selectors import open_task_for_agreement
-from workflows.services import case_submit
+from workflows.services import case_document_attach, case_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -190,8 +191,8 @@ def test_full_lifecycle_through_the_pages(client, world):
         world.coordinator_ce,
         agreement,
         "record_signed",
-        our_signed_on="2026-06-01",
-        partner_signed_on="2026-06-10",
+        our_signed_on=timezone.localdate().isoformat(),
+        partner_signed_on=timezone.localdate().isoformat(),
         file=pdf_upload("signed-both.pdf"),
     )
     assert "The signed copy is stored and the agreement is active." in text(response)
@@ -375,8 +376,8 @@ def test_a_coordinator_of_another_department_gets_404_and_a_head_403_on_editing(
 
 
 def test_documents_download_for_those_who_see_the_agreement(client, world, draft):
-    document = services.agreement_document_attach(
-        agreement=draft, actor=world.coordinator_ce, kind="agreement_draft", file=pdf_upload("text.pdf")
+    document = case_document_attach(
+        case=draft, actor=world.coordinator_ce, kind="agreement_draft", file=pdf_upload("text.pdf")
     )
     url = reverse("agreements:document", args=[draft.pk, document.pk])
     assert document.get_absolute_url() == url

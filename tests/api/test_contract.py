@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from tests.support.agreements import agreement_body
 from tests.support.api import (
@@ -58,7 +59,11 @@ def _cases(world, clients) -> None:
     assert sent.status_code == 200, sent.content
     signed = coordinator.post(
         task_url(agreement_task(coordinator, active)["id"], "signed/"),
-        {"our_signed_on": "2026-01-10", "partner_signed_on": "2026-01-12", "file": pdf_upload("signed.pdf")},
+        {
+            "our_signed_on": timezone.localdate().isoformat(),
+            "partner_signed_on": timezone.localdate().isoformat(),
+            "file": pdf_upload("signed.pdf"),
+        },
         format="multipart",
     )
     assert signed.status_code == 200 and signed.json()["status"] == "active", signed.content

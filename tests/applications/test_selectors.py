@@ -5,10 +5,11 @@ from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
-from applications.selectors import access_application, access_document, application_list
+from applications.selectors import access_application, application_list
 from tests.support.drivers import make_ready_application, make_submitted_application
 from tests.support.factories import CallPlaceFactory, UserFactory
-from workflows.selectors import inbox_tasks
+from workflows.kinds import kind_by_key
+from workflows.selectors import access_case_document, inbox_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +22,11 @@ def test_students_see_only_their_own_applications(world):
         access_application(user=world.student1, application_id=theirs.pk)
     doc = theirs.documents.first()
     with pytest.raises(Http404):
-        access_document(user=world.student1, application_id=theirs.pk, document_id=doc.pk)
+        access_case_document(
+            user=world.student1, kind=kind_by_key("application"), case_id=theirs.pk, document_id=doc.pk
+        )
     with pytest.raises(Http404):
-        access_document(user=world.student1, application_id=mine.pk, document_id=doc.pk)
+        access_case_document(user=world.student1, kind=kind_by_key("application"), case_id=mine.pk, document_id=doc.pk)
     # a missing case answers exactly like a foreign one
     with pytest.raises(Http404) as missing:
         access_application(user=world.student1, application_id=999999)

@@ -14,7 +14,7 @@ from documents.models import Document
 from tests.support.drivers import make_ready_application
 from tests.support.factories import CallFactory, CallPlaceFactory, valid_application_fields
 from tests.support.files import PNG_BYTES, pdf_upload
-from workflows.services import case_submit
+from workflows.services import case_document_attach, case_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +127,7 @@ def test_submitted_application_is_frozen_and_submit_twice_is_stale(world):
     with pytest.raises(StaleState):
         services.application_update(application=app, actor=world.student1, motivation="changed")
     with pytest.raises(StaleState):
-        services.document_attach(application=app, actor=world.student1, kind="transcript", file=pdf_upload())
+        case_document_attach(case=app, actor=world.student1, kind="transcript", file=pdf_upload())
     app.refresh_from_db()
     assert app.motivation == valid_application_fields()["motivation"]
     assert app.events.filter(action=CaseEvent.Action.SUBMITTED).count() == 1
@@ -140,7 +140,7 @@ def test_only_the_applicant_changes_or_submits(world):
     with pytest.raises(PermissionDenied):
         case_submit(case=app, actor=world.coordinator_ce)
     with pytest.raises(PermissionDenied):
-        services.document_attach(application=app, actor=world.student2, kind="transcript", file=pdf_upload())
+        case_document_attach(case=app, actor=world.student2, kind="transcript", file=pdf_upload())
 
 
 @pytest.mark.parametrize(
@@ -155,9 +155,7 @@ def test_bad_uploads_are_refused_and_leave_nothing(world, name, content, needle)
     app = make_ready_application(world)
     before = Document.objects.count()
     with pytest.raises(ValidationError) as exc:
-        services.document_attach(
-            application=app, actor=world.student1, kind="transcript", file=SimpleUploadedFile(name, content)
-        )
+        case_document_attach(case=app, actor=world.student1, kind="transcript", file=SimpleUploadedFile(name, content))
     assert needle in field_errors(exc)["file"][0]
     assert Document.objects.count() == before
 
@@ -166,8 +164,8 @@ def test_oversized_upload_is_refused(world, settings):
     settings.DOCUMENT_MAX_SIZE = 100
     app = make_ready_application(world)
     with pytest.raises(ValidationError) as exc:
-        services.document_attach(
-            application=app,
+        case_document_attach(
+            case=app,
             actor=world.student1,
             kind="transcript",
             file=SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * 96),
@@ -177,8 +175,8 @@ def test_oversized_upload_is_refused(world, settings):
 
 def test_new_upload_of_a_kind_is_the_next_version_with_a_safe_name(world):
     app = make_ready_application(world)
-    doc = services.document_attach(
-        application=app, actor=world.student1, kind="transcript", file=pdf_upload("../../etc/pass\u202ewd.pdf")
+    doc = case_document_attach(
+        case=app, actor=world.student1, kind="transcript", file=pdf_upload("../../etc/pass\u202ewd.pdf")
     )
     assert doc.version == 2
     assert doc.original_name == "passwd.pdf"

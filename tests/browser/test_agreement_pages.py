@@ -1,6 +1,7 @@
 """An Erasmus+ agreement from the coordinator's draft to active with its quotas, in a real browser."""
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from agreements.models import Agreement, AgreementStatus
@@ -69,8 +70,8 @@ def test_coordinator_drafts_head_and_prorector_approve_and_the_signed_copy_activ
     page.get_by_role("link", name="Open the task").click()
     signed = tmp_path / "signed.pdf"
     signed.write_bytes(PDF_BYTES)
-    page.fill("input[name=our_signed_on]", "2026-06-01")
-    page.fill("input[name=partner_signed_on]", "2026-06-10")
+    page.fill("input[name=our_signed_on]", timezone.localdate().isoformat())
+    page.fill("input[name=partner_signed_on]", timezone.localdate().isoformat())
     page.set_input_files("input[name=file]", str(signed))
     page.get_by_role("button", name="Upload signed copy").click()
     expect(page.get_by_text("The signed copy is stored and the agreement is active.")).to_be_visible()

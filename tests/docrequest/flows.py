@@ -83,5 +83,7 @@ DOCUMENT_REQUEST = kinds.register(
         related=("requester", "department"),
         parties=("requester",),
         party_refusal="You cannot decide your own request.",
+        events=lambda case: case.events.order_by("pk"),
+        documents=kinds.CaseDocuments(upload_kinds=("other",), attach_check=services.document_request_attach_check),
     )
 )

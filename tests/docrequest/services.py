@@ -27,3 +27,10 @@ def document_request_event_record(*, case: DocumentRequest, status_after=None, *
 def document_request_enter_status(*, request: DocumentRequest, status: str) -> None:
     request.status = status
     request.save(update_fields=["status"])
+
+
+def document_request_attach_check(actor, request: DocumentRequest) -> None:
+    if request.requester_id != actor.pk:
+        raise PermissionDenied("Only the requester adds documents.")
+    if request.status not in (DocumentRequest.Status.DRAFT, DocumentRequest.Status.CHANGES_REQUESTED):
+        raise StaleState("The request is with its reviewers.")

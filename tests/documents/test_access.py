@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from applications import services as application_services
+from applications.letters import MOBILITY_DECISION
+from documents.services import letter_generate
 from tests.support.api import application_url, token_client
 from tests.support.drivers import approve_all, make_ready_application, make_submitted_application
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def finally_approved(world):
     application = approve_all(world, make_submitted_application(world))
-    application_services.decision_letter_generate(application_id=application.pk)
+    letter_generate(purpose=MOBILITY_DECISION, case_id=application.pk)
     return application
 
 

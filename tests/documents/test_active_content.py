@@ -26,13 +26,13 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from applications import services as application_services
 from documents import active_content
 from documents.models import Document, DocumentStatus
 from documents.services import document_process
 from documents.validation import JPEG, PDF, PNG, inspect_file
 from tests.support.drivers import make_ready_application
 from tests.support.files import stored_files, upload
+from workflows.services import case_document_attach
 
 pytestmark = pytest.mark.django_db
 
@@ -211,9 +211,7 @@ def refused(world, name: str, content: bytes, kind: str) -> str:
     application = make_ready_application(world)
     files, rows = stored_files(), Document.objects.count()
     with pytest.raises(ValidationError) as error:
-        application_services.document_attach(
-            application=application, actor=world.student1, kind=kind, file=upload(name, content)
-        )
+        case_document_attach(case=application, actor=world.student1, kind=kind, file=upload(name, content))
     assert stored_files() == files
     assert Document.objects.count() == rows
     return error.value.message_dict["file"][0]
@@ -221,9 +219,7 @@ def refused(world, name: str, content: bytes, kind: str) -> str:
 
 def accepted(world, name: str, content: bytes, kind: str) -> Document:
     application = make_ready_application(world)
-    document = application_services.document_attach(
-        application=application, actor=world.student1, kind=kind, file=upload(name, content)
-    )
+    document = case_document_attach(case=application, actor=world.student1, kind=kind, file=upload(name, content))
     return document_process(document_id=document.pk)
 
 
@@ -562,9 +558,7 @@ def test_processing_rejects_a_stored_file_with_active_content(world, kind, name,
         if kind == "passport_copy"
         else scanned_pdf(1)
     )
-    document = application_services.document_attach(
-        application=application, actor=world.student1, kind=kind, file=upload(name, clean)
-    )
+    document = case_document_attach(case=application, actor=world.student1, kind=kind, file=upload(name, clean))
     hostile = make()
     Path(document.file.path).write_bytes(hostile)
     Document.objects.filter(pk=document.pk).update(size=len(hostile), sha256=hashlib.sha256(hostile).hexdigest())

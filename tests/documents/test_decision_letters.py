@@ -6,10 +6,11 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from applications import services as application_services
+from applications.letters import MOBILITY_DECISION
 from applications.models import ApplicationStatus, CaseEvent
 from documents.letters import FONT_DIR
 from documents.models import Document, DocumentKind, DocumentStatus
+from documents.services import letter_generate
 from tests.support.drivers import approve_all, decide, make_submitted_application
 
 pytestmark = pytest.mark.django_db
@@ -72,8 +73,8 @@ def test_final_approval_produces_one_bilingual_letter_after_commit(
 def test_regenerating_makes_no_duplicate(world):
     application = make_submitted_application(world)
     approve_all(world, application, comments=COMMENTS)
-    first = application_services.decision_letter_generate(application_id=application.pk)
-    again = application_services.decision_letter_generate(application_id=application.pk)
+    first = letter_generate(purpose=MOBILITY_DECISION, case_id=application.pk)
+    again = letter_generate(purpose=MOBILITY_DECISION, case_id=application.pk)
     assert first.pk == again.pk
     assert application.documents.filter(kind=DocumentKind.DECISION_LETTER).count() == 1
     assert CaseEvent.objects.filter(application=application, data__kind="decision_letter").count() == 1
@@ -82,7 +83,7 @@ def test_regenerating_makes_no_duplicate(world):
 def test_a_rejection_letter_names_the_reason(world):
     application = make_submitted_application(world)
     decide(world.coordinator_ce, application, "reject", "Dil sertifikatı çatışmır")
-    letter = application_services.decision_letter_generate(application_id=application.pk)
+    letter = letter_generate(purpose=MOBILITY_DECISION, case_id=application.pk)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.REJECTED
     text = pdf_text(letter)
@@ -92,8 +93,8 @@ def test_a_rejection_letter_names_the_reason(world):
 
 def test_no_letter_for_an_undecided_case(world):
     application = make_submitted_application(world)
-    assert application_services.decision_letter_generate(application_id=application.pk) is None
-    assert application_services.decision_letter_generate(application_id=10**9) is None
+    assert letter_generate(purpose=MOBILITY_DECISION, case_id=application.pk) is None
+    assert letter_generate(purpose=MOBILITY_DECISION, case_id=10**9) is None
     assert not Document.objects.filter(kind=DocumentKind.DECISION_LETTER).exists()
 
 
@@ -105,7 +106,7 @@ def test_the_font_ships_with_the_code():
 def test_the_applicant_sees_the_letter_on_the_case_page(world, client):
     application = make_submitted_application(world)
     approve_all(world, application, comments=COMMENTS)
-    letter = application_services.decision_letter_generate(application_id=application.pk)
+    letter = letter_generate(purpose=MOBILITY_DECISION, case_id=application.pk)
     client.force_login(world.student1)
     body = client.get(application.get_absolute_url()).content.decode()
     assert "Decision letter" in body

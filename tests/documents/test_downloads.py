@@ -3,18 +3,18 @@
 import pytest
 from django.urls import reverse
 
-from applications import services as application_services
 from tests.support.api import application_url, token_client
 from tests.support.drivers import make_ready_application, make_submitted_application
 from tests.support.files import PDF_BYTES, upload
+from workflows.services import case_document_attach
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_page_download_is_an_attachment_with_an_rfc6266_name(world, client):
     application = make_ready_application(world)
-    document = application_services.document_attach(
-        application=application, actor=world.student1, kind="other", file=upload("Şəhadətnamə 2026.pdf", PDF_BYTES)
+    document = case_document_attach(
+        case=application, actor=world.student1, kind="other", file=upload("Şəhadətnamə 2026.pdf", PDF_BYTES)
     )
     client.force_login(world.student1)
 
@@ -46,8 +46,8 @@ def test_the_api_download_behaves_the_same(world):
 
 def test_a_quote_in_the_name_cannot_break_the_header(world, client):
     application = make_ready_application(world)
-    document = application_services.document_attach(
-        application=application, actor=world.student1, kind="other", file=upload('a";b=c%.pdf', PDF_BYTES)
+    document = case_document_attach(
+        case=application, actor=world.student1, kind="other", file=upload('a";b=c%.pdf', PDF_BYTES)
     )
     client.force_login(world.student1)
     disposition = client.get(document.get_absolute_url())["Content-Disposition"]
@@ -56,8 +56,8 @@ def test_a_quote_in_the_name_cannot_break_the_header(world, client):
 
 def test_the_case_page_links_to_every_version(world, client):
     application = make_ready_application(world)
-    newer = application_services.document_attach(
-        application=application, actor=world.student1, kind="transcript", file=upload("t2.pdf", PDF_BYTES)
+    newer = case_document_attach(
+        case=application, actor=world.student1, kind="transcript", file=upload("t2.pdf", PDF_BYTES)
     )
     older = application.documents.get(kind="transcript", version=1)
     client.force_login(world.student1)

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from applications import services as application_services
 from applications.models import ApplicationStatus
 from documents.models import Document, DocumentStatus
 from documents.scanning import ScanUnavailable, scan_stream
@@ -15,14 +14,13 @@ from documents.services import document_process, document_requeue_pending
 from tests.support.drivers import make_ready_application, make_submitted_application
 from tests.support.files import EICAR, PDF_BYTES, upload
 from tests.support.harness import free_port
+from workflows.services import case_document_attach
 
 pytestmark = pytest.mark.django_db
 
 
 def attach(world, application, kind="other", content=PDF_BYTES, name="doc.pdf"):
-    return application_services.document_attach(
-        application=application, actor=world.student1, kind=kind, file=upload(name, content)
-    )
+    return case_document_attach(case=application, actor=world.student1, kind=kind, file=upload(name, content))
 
 
 def test_after_commit_the_task_marks_the_upload_ready_with_its_checksum(

@@ -14,12 +14,12 @@ from django.core.files.storage import default_storage
 from django.test import override_settings
 from moto.server import ThreadedMotoServer
 
-from applications import services as application_services
 from documents.models import Document, DocumentStatus
 from documents.services import atomic_storing, document_process, document_store
 from tests.support.api import application_url, token_client
 from tests.support.drivers import make_ready_application
 from tests.support.files import PDF_BYTES, upload
+from workflows.services import case_document_attach
 
 pytestmark = pytest.mark.django_db
 
@@ -78,8 +78,8 @@ def keys(client):
 
 def test_an_upload_is_a_private_object_under_a_server_key_and_is_processed_from_s3(world, s3):
     application = make_ready_application(world)
-    document = application_services.document_attach(
-        application=application, actor=world.student1, kind="other", file=upload("../../etc/x.pdf", PDF_BYTES)
+    document = case_document_attach(
+        case=application, actor=world.student1, kind="other", file=upload("../../etc/x.pdf", PDF_BYTES)
     )
 
     assert document.file.name.startswith(f"documents/applications.application/{application.pk}/")
@@ -95,8 +95,8 @@ def test_an_upload_is_a_private_object_under_a_server_key_and_is_processed_from_
 
 def test_the_download_redirects_to_a_presigned_url_that_works(world, s3, client):
     application = make_ready_application(world)
-    document = application_services.document_attach(
-        application=application, actor=world.student1, kind="other", file=upload("Şəhadətnamə.pdf", PDF_BYTES)
+    document = case_document_attach(
+        case=application, actor=world.student1, kind="other", file=upload("Şəhadətnamə.pdf", PDF_BYTES)
     )
     client.force_login(world.student1)
 

@@ -5,7 +5,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from applications import services as application_services
 from applications.models import CaseEvent
 from documents.models import Document, DocumentKind, DocumentStatus
 from documents.services import atomic_storing, document_store
@@ -21,6 +20,7 @@ from tests.support.files import (
     upload,
     zip_bomb_docx,
 )
+from workflows.services import case_document_attach
 
 pytestmark = pytest.mark.django_db
 
@@ -85,8 +85,8 @@ def test_a_bad_file_is_refused_and_nothing_is_left(world, settings, name, conten
 def test_a_file_of_exactly_the_limit_is_accepted(world, settings):
     settings.DOCUMENT_MAX_SIZE = LIMIT
     application = make_ready_application(world)
-    document = application_services.document_attach(
-        application=application, actor=world.student1, kind="other", file=upload("limit.pdf", pdf_of_size(LIMIT))
+    document = case_document_attach(
+        case=application, actor=world.student1, kind="other", file=upload("limit.pdf", pdf_of_size(LIMIT))
     )
     assert document.size == LIMIT
     assert document.status == DocumentStatus.PENDING
@@ -96,13 +96,13 @@ def test_a_kind_can_have_its_own_limit(world, settings):
     settings.DOCUMENT_MAX_SIZE = LIMIT
     settings.DOCUMENT_MAX_SIZES = {"other": 2 * LIMIT}
     application = make_ready_application(world)
-    document = application_services.document_attach(
-        application=application, actor=world.student1, kind="other", file=upload("o.pdf", pdf_of_size(2 * LIMIT))
+    document = case_document_attach(
+        case=application, actor=world.student1, kind="other", file=upload("o.pdf", pdf_of_size(2 * LIMIT))
     )
     assert document.size == 2 * LIMIT
     with pytest.raises(ValidationError):
-        application_services.document_attach(
-            application=application,
+        case_document_attach(
+            case=application,
             actor=world.student1,
             kind="transcript",
             file=upload("t.pdf", pdf_of_size(LIMIT + 1)),
@@ -127,12 +127,12 @@ def test_hostile_names_are_neutralised_for_display_and_never_choose_the_key(worl
     application = make_ready_application(world)
     if shown == "pdf":  # a name that is only an extension loses it, and is then refused as extension-less
         with pytest.raises(ValidationError):
-            application_services.document_attach(
-                application=application, actor=world.student1, kind="other", file=upload(name, PDF_BYTES)
+            case_document_attach(
+                case=application, actor=world.student1, kind="other", file=upload(name, PDF_BYTES)
             )
         return
-    document = application_services.document_attach(
-        application=application, actor=world.student1, kind="other", file=upload(name, PDF_BYTES)
+    document = case_document_attach(
+        case=application, actor=world.student1, kind="other", file=upload(name, PDF_BYTES)
     )
     assert document.original_name == shown
     prefix = f"documents/applications.application/{application.pk}/"
@@ -179,8 +179,8 @@ def test_an_applicant_cannot_upload_agreement_or_generated_kinds(world):
     application = make_ready_application(world)
     for kind in ("agreement_draft", "signed_agreement", "decision_letter", "diploma"):
         with pytest.raises(ValidationError) as error:
-            application_services.document_attach(
-                application=application, actor=world.student1, kind=kind, file=upload("x.pdf", PDF_BYTES)
+            case_document_attach(
+                case=application, actor=world.student1, kind=kind, file=upload("x.pdf", PDF_BYTES)
             )
         assert list(error.value.message_dict) == ["kind"]
     assert not application.documents.exclude(kind__in=world.call.required_documents).exists()

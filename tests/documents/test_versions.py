@@ -5,11 +5,10 @@ import hashlib
 
 import pytest
 
-from applications import services as application_services
 from applications.models import CaseEvent
 from tests.support.drivers import decide, make_submitted_application
 from tests.support.files import PDF_BYTES, upload
-from workflows.services import case_submit
+from workflows.services import case_document_attach, case_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -18,11 +17,11 @@ PDF_V2 = PDF_BYTES.replace(b"1 0 obj", b"7 0 obj")
 
 def test_a_new_upload_is_the_next_version_and_the_old_one_is_untouched(world, ready_application):
     first = ready_application.documents.get(kind="transcript")
-    second = application_services.document_attach(
-        application=ready_application, actor=world.student1, kind="transcript", file=upload("v2.pdf", PDF_V2)
+    second = case_document_attach(
+        case=ready_application, actor=world.student1, kind="transcript", file=upload("v2.pdf", PDF_V2)
     )
-    third = application_services.document_attach(
-        application=ready_application, actor=world.student1, kind="transcript", file=upload("v3.pdf", PDF_BYTES)
+    third = case_document_attach(
+        case=ready_application, actor=world.student1, kind="transcript", file=upload("v3.pdf", PDF_BYTES)
     )
     assert (first.version, second.version, third.version) == (1, 2, 3)
     assert len({first.file.name, second.file.name, third.file.name}) == 3
@@ -43,9 +42,7 @@ def test_each_decision_records_the_versions_it_was_taken_on(world):
     application = make_submitted_application(world)
     decide(world.coordinator_ce, application, "request_changes", "Newer")
     # when the applicant uploads a second transcript and resubmits, and the coordinator approves
-    v2 = application_services.document_attach(
-        application=application, actor=world.student1, kind="transcript", file=upload("v2.pdf", PDF_V2)
-    )
+    v2 = case_document_attach(case=application, actor=world.student1, kind="transcript", file=upload("v2.pdf", PDF_V2))
     case_submit(case=application, actor=world.student1)
     decide(world.coordinator_ce, application, "approve", "Fine")
 

@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from applications.tasks import decision_letter_task
+from applications.letters import MOBILITY_DECISION
 from documents.models import Document, DocumentKind, DocumentStatus
+from documents.tasks import letter_generate_task
 from tests.support.drivers import decide, make_submitted_application
 from tests.support.files import EICAR, PDF_BYTES, upload
 
@@ -82,9 +83,9 @@ def test_a_final_approval_produces_exactly_one_decision_letter(world, documents_
     assert "Uğurlar" in text
 
     # and when the task is delivered again (a retry, a duplicate message), there is still one
-    decision_letter_task.delay(application.pk)
+    letter_generate_task.delay(MOBILITY_DECISION, application.pk)
     documents_worker.wait_for(
-        lambda: documents_worker.log.read_text().count("decision_letter_task") >= 4,  # received + succeeded, twice
+        lambda: documents_worker.log.read_text().count("letter_generate_task") >= 4,  # received + succeeded, twice
         30,
         "the repeated task did not run",
     )

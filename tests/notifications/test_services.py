@@ -359,13 +359,14 @@ def test_a_task_someone_took_is_reminded_to_them_only(world):
 
 
 def test_the_applicant_hears_when_the_decision_letter_is_ready(world):
-    from applications.services import decision_letter_generate
+    from applications.letters import MOBILITY_DECISION
+    from documents.services import letter_generate
 
     application = make_submitted_application(world)
     decide(world.coordinator_ce, application, "reject", comment="Incomplete.")
 
-    decision_letter_generate(application_id=application.pk)
-    decision_letter_generate(application_id=application.pk)  # a retry of the worker's task: no second notice
+    letter_generate(purpose=MOBILITY_DECISION, case_id=application.pk)
+    letter_generate(purpose=MOBILITY_DECISION, case_id=application.pk)  # a retry of the worker's task: no second notice
 
     [item] = Notification.objects.filter(kind=NotificationKind.DECISION_LETTER, channel=Channel.IN_APP)
     assert item.recipient == world.student1

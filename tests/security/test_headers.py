@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from applications import services as application_services
 from tests.support.drivers import make_ready_application
 from tests.support.files import PDF_BYTES, upload
+from workflows.services import case_document_attach
 
 pytestmark = pytest.mark.django_db
 
@@ -84,8 +84,8 @@ def test_the_api_docs_allow_data_images_and_have_no_inline_script_or_style(clien
 
 def test_a_download_keeps_its_own_stricter_policy(client, world):
     application = make_ready_application(world)
-    document = application_services.document_attach(
-        application=application, actor=world.student1, kind="other", file=upload("x.pdf", PDF_BYTES)
+    document = case_document_attach(
+        case=application, actor=world.student1, kind="other", file=upload("x.pdf", PDF_BYTES)
     )
     client.force_login(world.student1)
     response = client.get(document.get_absolute_url())

@@ -198,7 +198,11 @@ def test_an_agreement_taken_through_its_lifecycle_with_every_step_retried_happen
     )
 
     def signed_copy():
-        return {"our_signed_on": "2026-06-01", "partner_signed_on": "2026-06-10", "file": pdf_upload("signed.pdf")}
+        return {
+            "our_signed_on": timezone.localdate().isoformat(),
+            "partner_signed_on": timezone.localdate().isoformat(),
+            "file": pdf_upload("signed.pdf"),
+        }
 
     active = twice(
         coordinator,

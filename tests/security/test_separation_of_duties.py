@@ -219,3 +219,49 @@ def test_a_case_with_no_eligible_decider_is_shown_to_the_administrators(world, c
     assert client.get("/tasks/without-decider/").status_code == 403
     client.force_login(solo)
     assert client.get("/tasks/without-decider/").status_code == 403
+
+
+def test_the_inbox_query_and_the_predicate_agree_with_deputies(world, staff_coordinator, coordinator_head):
+    """The same equivalence while approvers are away: deputies act with the absent approver's role and departments,
+    under both their own and the approver's separation of duties."""
+    from accounts.models import User
+    from accounts.services import deputyship_create
+
+    today = timezone.localdate()
+    week = {"starts_on": today - timedelta(days=1), "ends_on": today + timedelta(days=5)}
+    both_math = UserFactory(
+        username="both_math", roles=[Role.COORDINATOR, Role.HEAD], departments=[world.departments["math"]]
+    )
+    # head_ce away: head_math stands in; coordinator_ce away: the coordinator-head of CE and a party stand in
+    deputyship_create(actor=world.head_ce, principal=world.head_ce, deputy=world.head_math, **week)
+    deputyship_create(actor=world.admin, principal=world.coordinator_ce, deputy=both_math, **week)
+    deputyship_create(actor=world.admin, principal=world.prorector, deputy=staff_coordinator, **week)
+    # cases at every review step, one the deputy's own, one whose first step a deputy decided
+    make_submitted_application(world, staff_coordinator)
+    decided_by_deputy = make_submitted_application(world, world.student2)
+    task_decide(
+        user=User.objects.get(pk=both_math.pk),
+        task_id=open_task_for_application(application=decided_by_deputy).pk,
+        decision="approve",
+    )
+    at_prorector = make_submitted_application(world)
+    for user in (world.coordinator_ce, world.head_ce):
+        task_decide(user=user, task_id=open_task_for_application(application=at_prorector).pk, decision="approve")
+    from viewflow.workflow.models import Task
+
+    open_reviews = [
+        t
+        for t in Task.objects.filter(status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN")
+        if t.flow_task.name != "revise"
+    ]
+    assert {t.flow_task.name for t in open_reviews} == {"coordinator_review", "head_review", "prorector_review"}
+    people = [staff_coordinator, coordinator_head, both_math, world.coordinator_ce, world.coordinator_math]
+    people += [world.head_ce, world.head_math, world.prorector, world.student1]
+    seen_by_deputies = 0
+    for person in people:
+        user = User.objects.get(pk=person.pk)  # as a request loads them: no cached roles or deputies
+        inbox = set(inbox_tasks(user=user))
+        for task in open_reviews:
+            assert (task in inbox) == can_decide(user, task), (user.username, task.flow_task.name)
+        seen_by_deputies += len(inbox) if user.username in ("head_math", "both_math") else 0
+    assert seen_by_deputies >= 2

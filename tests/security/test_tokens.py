@@ -255,7 +255,9 @@ def test_the_tokens_page_needs_a_client_name_and_a_login(client, world):
 def test_the_users_name_in_the_header_and_the_preferences_link_to_the_tokens_page(client, world):
     client.force_login(world.student1)
     link = f'href="{reverse("accounts:tokens")}"'
-    assert link in client.get("/applications/").content.decode()
+    # the name leads to the profile page, which links the tokens page
+    assert f'href="{reverse("accounts:profile")}"' in client.get("/applications/").content.decode()
+    assert link in client.get(reverse("accounts:profile")).content.decode()
     assert link in client.get(reverse("notifications:preferences")).content.decode()
 
 

@@ -4,6 +4,7 @@ agreement put in force directly, and one taken through approval and signature by
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from agreements import services
 from tests.support.drivers import decide, open_task
@@ -118,7 +119,7 @@ def make_active(world, agreement):
     return flow_steps.agreement_record_signed(
         user=world.coordinator_ce,
         task_id=open_task(agreement).pk,
-        our_signed_on=date(2026, 6, 1),
-        partner_signed_on=date(2026, 6, 10),
+        our_signed_on=timezone.localdate(),
+        partner_signed_on=timezone.localdate(),
         file=pdf_upload("signed.pdf"),
     )

@@ -9,7 +9,7 @@ from tests.support.factories import CallFactory, CallPlaceFactory, valid_applica
 from tests.support.files import pdf_upload
 from workflows.permissions import OPEN_TASK_STATUSES
 from workflows.selectors import open_task_for_agreement, open_task_for_application
-from workflows.services import case_submit, task_decide
+from workflows.services import case_document_attach, case_submit, task_decide
 
 # The demo users who approve a Computer Engineering mobility case, in the order of its steps.
 APPROVERS = ("coordinator_ce", "head_ce", "prorector")
@@ -24,7 +24,7 @@ def make_ready_application(world, applicant=None, *, choices=None, call=None):
         applicant=applicant, call=call, choices=choices, **valid_application_fields()
     )
     for kind in call.required_documents:
-        application_services.document_attach(application=application, actor=applicant, kind=kind, file=pdf_upload())
+        case_document_attach(case=application, actor=applicant, kind=kind, file=pdf_upload())
     return application
 
 

@@ -50,6 +50,8 @@ class PartnerFactory(factory.django.DjangoModelFactory):
     country = "DE"
     city = "Berlin"
     erasmus_code = factory.Sequence(lambda n: f"D  BERLIN{n % 1000:02d}")
+    # A SCHAC code (EWP's hei-id) so that every agreement the factories make can be exchanged over EWP.
+    schac_code = factory.Sequence(lambda n: f"partner{n}.example.edu")
 
 
 class CallFactory(factory.django.DjangoModelFactory):

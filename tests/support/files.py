@@ -85,3 +85,18 @@ def stored_files() -> list[Path]:
     """Every file under MEDIA_ROOT, to prove what was (not) kept."""
     root = Path(settings.MEDIA_ROOT)
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def printed_pdf(text: str = "Transcript of records", pages: int = 1) -> bytes:
+    """A real PDF with text on each page (reportlab), for what renders a PDF (previews)."""
+    from io import BytesIO
+
+    from reportlab.pdfgen import canvas
+
+    out = BytesIO()
+    sheet = canvas.Canvas(out)
+    for number in range(1, pages + 1):
+        sheet.drawString(72, 720, f"{text} — page {number}")
+        sheet.showPage()
+    sheet.save()
+    return out.getvalue()

@@ -296,6 +296,8 @@ def documents_worker(*, settings, tmp_path: Path, worker_env: dict):
             "DATABASE_URL": test_database_url(),
             "REDIS_URL": settings.REDIS_URL,
             "DJANGO_MEDIA_ROOT": str(media),
+            # Its queue, for settings that keep what the worker itself sends on it (smtp_worker_settings.py).
+            "TEST_WORKER_QUEUE": name,
             **worker_env,
         }
     )
@@ -310,7 +312,7 @@ def documents_worker(*, settings, tmp_path: Path, worker_env: dict):
             start_new_session=True,
         )
     old_routes = app.conf.task_routes
-    app.conf.update(task_routes={"documents.tasks.*": {"queue": name}, "applications.tasks.*": {"queue": name}})
+    app.conf.update(task_routes={"documents.tasks.*": {"queue": name}})
     worker = DocumentsWorker(name=name, process=process, log=log, media=media)
     try:
         node = f"{name}@{os.uname().nodename}"

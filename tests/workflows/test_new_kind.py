@@ -133,3 +133,37 @@ def test_a_case_step_declares_its_status_in_the_kind_not_in_the_flow():
 
     with pytest.raises(TypeError):
         CaseStep().onCreate(lambda activation: None)
+
+
+def test_a_new_kind_gets_documents_and_a_timeline_from_the_shared_service_and_selectors(world, request_case):
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from core.errors import StaleState
+    from tests.support.files import pdf_upload
+    from workflows.kinds import kind_by_key
+    from workflows.selectors import access_case_document, case_documents, case_events
+    from workflows.services import case_document_attach
+
+    kind = kind_by_key("document_request")
+    first = case_document_attach(case=request_case, actor=world.student1, kind="other", file=pdf_upload())
+    second = case_document_attach(case=request_case, actor=world.student1, kind="other", file=pdf_upload())
+    assert [d.version for d in case_documents(case=request_case)] == [2, 1]
+    assert [e.action for e in case_events(kind=kind, case=request_case)] == ["document_uploaded"] * 2
+    assert case_events(kind=kind, case=request_case).last().data["document_id"] == second.pk
+    # who may attach is the kind's rule; which kinds it takes too
+    with pytest.raises(PermissionDenied):
+        case_document_attach(case=request_case, actor=world.student2, kind="other", file=pdf_upload())
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        case_document_attach(case=request_case, actor=world.student1, kind="transcript", file=pdf_upload())
+    # the case's permission guards its documents: the requester and coordinators see them, another student does not
+    assert access_case_document(user=world.coordinator_ce, kind=kind, case_id=request_case.pk, document_id=first.pk)
+    with pytest.raises(Http404):
+        access_case_document(user=world.student2, kind=kind, case_id=request_case.pk, document_id=first.pk)
+    # once submitted, the kind refuses more uploads
+    case_submit(case=request_case, actor=world.student1)
+    with pytest.raises(StaleState):
+        case_document_attach(case=request_case, actor=world.student1, kind="other", file=pdf_upload())
+    assert case_documents(case=request_case).count() == 2

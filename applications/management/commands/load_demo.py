@@ -15,15 +15,29 @@ from accounts.models import Department, User
 from accounts.roles import Role, setup_roles
 from agreements import services as agreement_services
 from agreements.models import Agreement
-from applications.models import Audience, Call, CallPlace, DocumentKind, MobilityType, Programme, Term
+from applications import call_services
+from applications.models import (
+    Audience,
+    Call,
+    CallPlace,
+    DocumentKind,
+    MobilityType,
+    Programme,
+    SelectionMode,
+    Term,
+)
 from applications.services import call_places_from_agreements
 from partners.models import PartnerInstitution
+from reports.demo import load_plan_2025
+from selection.demo import load_selection_demo
 from workflows import agreement as flow_steps
 from workflows import services as flow_services
 from workflows.selectors import open_task_for_agreement
 from workflows.services import case_submit
 
 PASSWORD = "demo"
+DEMO_STAFF_CALL = "Erasmus+ 2026/27 spring — staff teaching"
+DEMO_PLACES_REASON = "Places confirmed by the partner by email (no agreement recorded in Körpü yet)."
 DEMO_AGREEMENT_NUMBER = "NDU-IIA-2026-001"
 
 DEPARTMENTS = [("Computer Engineering", "ce"), ("Mathematics", "math")]
@@ -50,8 +64,12 @@ PARTNERS = [
 ]
 
 
+# Each partner's SCHAC code: its hei-id on the Erasmus Without Paper network (agreements/ewp/).
+PARTNER_SCHAC_CODES = {"D  BERLIN02": "tu-berlin.de", "F  STRASBO48": "unistra.fr", "TR ANKARA01": "ankara.edu.tr"}
+
+
 class Command(BaseCommand):
-    help = "Load demo departments, users (password 'demo'), partners and an open Erasmus+ call."
+    help = "Load demo departments, users (password 'demo'), partners, an open student call and a staff call."
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -83,6 +101,9 @@ class Command(BaseCommand):
                 partner, _ = PartnerInstitution.objects.get_or_create(
                     erasmus_code=code, defaults={"name": name, "country": country, "city": city, "website": website}
                 )
+                if not partner.schac_code:
+                    partner.schac_code = PARTNER_SCHAC_CODES[code]
+                    partner.save(update_fields=["schac_code"])
                 partners.append((partner, places))
             now = timezone.now()
             call, created = Call.objects.get_or_create(
@@ -113,13 +134,54 @@ class Command(BaseCommand):
             # TU Berlin's places come from the agreement's outgoing quota; the others are set by hand.
             call_places_from_agreements(call=call)
             for partner, places in partners:
-                CallPlace.objects.get_or_create(call=call, partner=partner, defaults={"places": places})
+                CallPlace.objects.get_or_create(
+                    call=call, partner=partner, defaults={"places": places, "manual_reason": DEMO_PLACES_REASON}
+                )
+            staff_call = self._demo_staff_call(now=now, department=departments["ce"], partners=partners)
+            # A competitive call past its deadline, ready to score, rank and allocate (selection/demo.py).
+            load_selection_demo(now=now, department=departments["ce"], partners=[p for p, _places in partners])
+            # The International Relations Department's 2025 action plan, its 14 indicators (reports/demo.py).
+            load_plan_2025()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(USERS)} users (password '{PASSWORD}'), "
-                f"{len(partners)} partners, call “{call.title}”, agreement “{agreement.title}” ({agreement.status})."
+                f"{len(partners)} partners, calls “{call.title}” and “{staff_call.title}”, "
+                f"agreement “{agreement.title}” ({agreement.status})."
             )
         )
+
+    def _demo_staff_call(self, *, now, department, partners):
+        """An open staff call for teaching (staff1 of Computer Engineering can apply), made as the office makes
+        one: TU Berlin's place from the agreement's staff-teaching quota, Ankara's set by hand with a reason."""
+        call = Call.objects.filter(title=DEMO_STAFF_CALL).first()
+        if call is None:
+            prorector = User.objects.get(username="prorector")
+            call = call_services.call_create(
+                actor=prorector,
+                departments=[department],
+                title=DEMO_STAFF_CALL,
+                programme=Programme.ERASMUS,
+                mobility_type=MobilityType.TEACHING,
+                audience=Audience.STAFF,
+                academic_year="2026/27",
+                term=Term.SPRING,
+                opens_at=now - timedelta(days=7),
+                closes_at=now + timedelta(days=60),
+                min_year_of_study=None,
+                min_gpa=None,
+                min_language_level="B2",
+                eligibility_notes="Academic staff of the university with a teaching contract.",
+                required_documents=[DocumentKind.PROGRAMME],
+                selection_mode=SelectionMode.ROLLING,
+            )
+            call_services.call_places_take_from_agreements(call=call, actor=prorector)
+            ankara = next(p for p, _places in partners if p.erasmus_code == "TR ANKARA01")
+            call_services.call_place_set_by_hand(
+                call=call, actor=prorector, partner=ankara, places=1, reason=DEMO_PLACES_REASON
+            )
+        elif call.closes_at <= now:
+            Call.objects.filter(pk=call.pk).update(closes_at=now + timedelta(days=60))
+        return call
 
     def _demo_agreement(self, *, partner, department):
         """An Erasmus+ IIA with the first partner, taken through the whole agreement flow by the demo users."""
@@ -186,8 +248,9 @@ class Command(BaseCommand):
         return flow_steps.agreement_record_signed(
             user=coordinator,
             task_id=task.pk,
-            our_signed_on=date(2026, 7, 1),
-            partner_signed_on=date(2026, 7, 8),
+            # Signed once approved: a signing date before the prorector's approval is refused.
+            our_signed_on=timezone.localdate(),
+            partner_signed_on=timezone.localdate(),
             file=SimpleUploadedFile("signed-agreement.pdf", _signed_pdf(partner.name), content_type="application/pdf"),
         )
 
