@@ -32,12 +32,11 @@ from core.changes import change_rows
 from core.errors import Conflict
 from core.exports import csv_response
 from partners.models import PartnerInstitution
-from workflows.forms import DecisionForm
 from workflows.models import Decision
 from workflows.permissions import OPEN_TASK_STATUSES, can_decide, decide_refusal
 from workflows.selectors import case_progress, open_task_for_application
-from workflows.services import case_document_attach, case_submit, task_decide
-from workflows.views import changes_context, next_task_url
+from workflows.services import case_document_attach, case_submit
+from workflows.views import changes_context, decision_form_handle
 
 # What the timeline calls each step (event.step holds a flow step or the status the case was in).
 STEP_LABELS = {
@@ -362,26 +361,16 @@ def application_task(request: HttpRequest, task) -> HttpResponse:
     if task.flow_task.name == "revise":
         # The applicant's own "revise" step is done from the application page.
         return redirect(application)
-    form = DecisionForm(request.POST or None, initial={"task_id": task.pk})
-    if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["task_id"] != task.pk:
-            form.add_error(None, _("This form belongs to another task. Reload the page."))
-        else:
-            decision = form.cleaned_data["decision"]
-            try:
-                task_decide(user=request.user, task_id=task.pk, decision=decision, comment=form.cleaned_data["comment"])
-            except ValidationError as error:
-                form.add_service_errors(error)
-            except Conflict as conflict:
-                messages.error(request, conflict.message)
-                return redirect("workflows:task", task_id=task.pk)
-            else:
-                messages.success(
-                    request,
-                    _("Decision recorded: %(decision)s — application #%(pk)s of %(applicant)s.")
-                    % {"decision": Decision(decision).label, "pk": application.pk, "applicant": application.applicant},
-                )
-                return redirect(next_task_url(request))
+    form, answered = decision_form_handle(
+        request,
+        task,
+        decided_message=lambda decision: (
+            _("Decision recorded: %(decision)s — application #%(pk)s of %(applicant)s.")
+            % {"decision": Decision(decision).label, "pk": application.pk, "applicant": application.applicant}
+        ),
+    )
+    if answered is not None:
+        return answered
     context = case_context(user=request.user, application=application)
     context.update(
         task=task,

@@ -59,11 +59,10 @@ from reports.selectors import (
     report_pdf_document,
 )
 from reports.services import activity_create, activity_document_attach, activity_update, report_create, report_update
-from workflows.forms import DecisionForm
 from workflows.permissions import OPEN_TASK_STATUSES, can_decide, decide_refusal
 from workflows.selectors import open_task_for_process
-from workflows.services import case_submit, task_decide
-from workflows.views import next_task_url
+from workflows.services import case_submit
+from workflows.views import decision_form_handle
 
 
 @login_required
@@ -391,26 +390,13 @@ def report_task(request: HttpRequest, task) -> HttpResponse:
     report = access_report(user=request.user, report_id=task.process.reportprocess.report_id)
     if task.flow_task.name == "revise":
         return redirect(report)
-    form = DecisionForm(request.POST or None, initial={"task_id": task.pk})
-    if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["task_id"] != task.pk:
-            form.add_error(None, _("This form belongs to another task. Reload the page."))
-        else:
-            try:
-                task_decide(
-                    user=request.user,
-                    task_id=task.pk,
-                    decision=form.cleaned_data["decision"],
-                    comment=form.cleaned_data["comment"],
-                )
-            except ValidationError as error:
-                form.add_service_errors(error)
-            except Conflict as conflict:
-                messages.error(request, conflict.message)
-                return redirect("workflows:task", task_id=task.pk)
-            else:
-                messages.success(request, _("Decision recorded on the report “%(title)s”.") % {"title": report.title})
-                return redirect(next_task_url(request))
+    form, answered = decision_form_handle(
+        request,
+        task,
+        decided_message=lambda decision: _("Decision recorded on the report “%(title)s”.") % {"title": report.title},
+    )
+    if answered is not None:
+        return answered
     step = REPORT.steps.get(task.flow_task.name)
     context = _report_context(
         request,

@@ -34,12 +34,12 @@ from selection.selectors import (
     score_sheet,
     selection_events,
 )
-from workflows.forms import DecisionForm
 from workflows.kinds import step_of_task
 from workflows.models import Decision
 from workflows.permissions import OPEN_TASK_STATUSES, can_act, can_decide, decide_refusal
 from workflows.selectors import open_task_for_process
-from workflows.services import case_submit, task_decide
+from workflows.services import case_submit
+from workflows.views import decision_form_handle
 
 
 def _error_messages(request: HttpRequest, error: ValidationError) -> None:
@@ -336,26 +336,16 @@ def result_submit(request: HttpRequest, selection_id: int) -> HttpResponse:
 
 def _decision_page(request: HttpRequest, task, *, case, context: dict, template: str) -> HttpResponse:
     """A review task's page: the decision form (through workflows.services.task_decide) above the case."""
-    form = DecisionForm(request.POST or None, initial={"task_id": task.pk})
-    if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["task_id"] != task.pk:
-            form.add_error(None, _("This form belongs to another task. Reload the page."))
-        else:
-            decision = form.cleaned_data["decision"]
-            try:
-                task_decide(user=request.user, task_id=task.pk, decision=decision, comment=form.cleaned_data["comment"])
-            except ValidationError as error:
-                form.add_service_errors(error)
-            except Conflict as conflict:
-                messages.error(request, conflict.message)
-                return redirect("workflows:task", task_id=task.pk)
-            else:
-                messages.success(
-                    request,
-                    _("Decision recorded: %(decision)s — %(selection)s.")
-                    % {"decision": Decision(decision).label, "selection": case},
-                )
-                return redirect("workflows:inbox")
+    form, answered = decision_form_handle(
+        request,
+        task,
+        decided_message=lambda decision: (
+            _("Decision recorded: %(decision)s — %(selection)s.")
+            % {"decision": Decision(decision).label, "selection": case}
+        ),
+    )
+    if answered is not None:
+        return answered
     definition = step_of_task(task)
     context.update(
         task=task,

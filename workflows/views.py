@@ -1,6 +1,8 @@
 """The approvers' shared pages: the task inbox, a task's page (its kind of case shows it) and the list of tasks
 nobody may decide; and the download of a case's document, for every kind."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,15 +10,17 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Department
 from core.changes import change_rows
+from core.errors import Conflict
 from core.pagination import CappedPaginator
 from documents.downloads import document_response
 from documents.models import DocumentKind
 from documents.preview import preview_response
-from workflows.forms import SORTS, BulkDecisionForm, InboxFilterForm
+from workflows.forms import SORTS, BulkDecisionForm, DecisionForm, InboxFilterForm
 from workflows.kinds import case_kinds, kind_by_key, kind_of_case, kind_of_task, step_of_task
 from workflows.models import Decision, InboxView
 from workflows.permissions import can_see_tasks_without_decider
@@ -30,7 +34,7 @@ from workflows.selectors import (
     tasks_for_rows,
     tasks_without_decider,
 )
-from workflows.services import tasks_decide_bulk
+from workflows.services import task_decide, tasks_decide_bulk
 from workflows.web import web_of
 
 
@@ -94,6 +98,32 @@ def changes_context(*, user, case) -> dict | None:
             for data in changes.documents
         ],
     }
+
+
+def decision_form_handle(
+    request: HttpRequest, task, *, decided_message: Callable[[str], str]
+) -> tuple[DecisionForm, HttpResponseBase | None]:
+    """The decision form of a review task's page, for any kind: on a valid POST for this task it decides through
+    `task_decide` and answers the redirect to the next case of the inbox (with `decided_message(decision)`); a
+    conflict (decided meanwhile, busy) goes back to the task with its message; bad input stays on the form.
+    Returns the form and the response to send, or None to render the page with the form."""
+    form = DecisionForm(request.POST or None, initial={"task_id": task.pk})
+    if request.method != "POST" or not form.is_valid():
+        return form, None
+    if form.cleaned_data["task_id"] != task.pk:
+        form.add_error(None, _("This form belongs to another task. Reload the page."))
+        return form, None
+    decision = form.cleaned_data["decision"]
+    try:
+        task_decide(user=request.user, task_id=task.pk, decision=decision, comment=form.cleaned_data["comment"])
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return form, None
+    except Conflict as conflict:
+        messages.error(request, conflict.message)
+        return form, redirect("workflows:task", task_id=task.pk)
+    messages.success(request, decided_message(decision))
+    return form, redirect(next_task_url(request))
 
 
 def next_task_url(request: HttpRequest) -> str:
