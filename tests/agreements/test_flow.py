@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from agreements import services
 from agreements.models import AgreementStatus
-from core.errors import StaleState, TaskAlreadyDecided
+from core.errors import AgreementAlreadySubmitted, TaskAlreadyDecided
 from notifications.models import Notification
 from tests.support.drivers import decide
 from tests.support.files import pdf_upload
@@ -101,7 +101,7 @@ def test_rejection_withdraws_the_draft(world, draft):
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.WITHDRAWN
     assert step_of(agreement) is None
-    with pytest.raises(StaleState):
+    with pytest.raises(AgreementAlreadySubmitted):
         case_submit(case=agreement, actor=world.coordinator_ce)
 
 
@@ -119,7 +119,7 @@ def test_only_the_right_people_act_and_nothing_twice(world, draft):
     flow_services.task_decide(user=world.head_ce, task_id=task.pk, decision="approve")
     with pytest.raises(TaskAlreadyDecided):
         flow_services.task_decide(user=world.head_ce, task_id=task.pk, decision="approve")
-    with pytest.raises(StaleState):
+    with pytest.raises(AgreementAlreadySubmitted):
         case_submit(case=agreement, actor=world.coordinator_ce)
 
 

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from agreements import services
 from agreements.models import Agreement, AgreementEvent, AgreementQuota, AgreementStatus, AgreementVersion
 from agreements.terms import clean_terms, terms_diff, terms_sha256
-from core.errors import StaleState
+from core.errors import AgreementNotDraft
 from notifications.models import Notification
 from partners import services as partner_services
 from tests.support.agreements import activate, iia_terms
@@ -75,7 +75,7 @@ def test_only_coordinators_of_the_department_draft_and_edit(world, draft):
         with pytest.raises(PermissionDenied):
             services.agreement_update(agreement=draft, actor=user, text="mine")
     Agreement.objects.filter(pk=draft.pk).update(status=AgreementStatus.IN_APPROVAL)
-    with pytest.raises(StaleState):
+    with pytest.raises(AgreementNotDraft):
         services.agreement_update(agreement=draft, actor=world.coordinator_ce, text="too late")
     # general information still changes in approval, without a new version
     services.agreement_update(agreement=draft, actor=world.coordinator_ce, our_signatory_name="Rector")

@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from agreements import services
 from agreements.models import AgreementStatus
-from core.errors import StaleState
+from core.errors import AgreementNotInForce
 from tests.support.agreements import activate
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def test_the_prorector_terminates_an_active_agreement_and_it_offers_no_places(wo
     assert (event.action, event.comment, event.actor) == ("terminated", "Partner closed the programme", world.prorector)
     quota = agreement.quotas.filter(direction="outgoing").first()
     assert not services.quota_consume_rollback_unsafe(quota_id=quota.pk)
-    with pytest.raises(StaleState):
+    with pytest.raises(AgreementNotInForce):
         services.agreement_terminate(agreement=agreement, actor=world.prorector, reason="again")
     # the sweep leaves a terminated agreement alone
     assert services.agreements_expiry_sweep(today=agreement.end_date) == {"expiring": 0, "renewals": 0, "expired": 0}

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from applications import services
 from applications.models import Application, ApplicationStatus, Call, CaseEvent
-from core.errors import StaleState
+from core.errors import ApplicationAlreadySubmitted, ApplicationNotEditable
 from documents.models import Document
 from tests.support.drivers import make_ready_application
 from tests.support.factories import CallFactory, CallPlaceFactory, valid_application_fields
@@ -122,11 +122,11 @@ def test_submit_after_the_deadline_is_refused(world):
 def test_submitted_application_is_frozen_and_submit_twice_is_stale(world):
     app = make_ready_application(world)
     case_submit(case=app, actor=world.student1)
-    with pytest.raises(StaleState):
+    with pytest.raises(ApplicationAlreadySubmitted):
         case_submit(case=app, actor=world.student1)
-    with pytest.raises(StaleState):
+    with pytest.raises(ApplicationNotEditable):
         services.application_update(application=app, actor=world.student1, motivation="changed")
-    with pytest.raises(StaleState):
+    with pytest.raises(ApplicationNotEditable):
         case_document_attach(case=app, actor=world.student1, kind="transcript", file=pdf_upload())
     app.refresh_from_db()
     assert app.motivation == valid_application_fields()["motivation"]
