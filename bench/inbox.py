@@ -46,7 +46,7 @@ def main() -> None:
     from applications.selectors import application_list
     from tests.support.drivers import make_submitted_application
     from tests.support.factories import ROLE_USERS, CallFactory, DepartmentFactory, PartnerFactory, UserFactory
-    from workflows.selectors import inbox_tasks
+    from workflows.selectors import inbox_tasks, with_cases
 
     setup_roles()
     depts = {"ce": DepartmentFactory(code="ce"), "math": DepartmentFactory(code="math")}
@@ -76,7 +76,7 @@ def main() -> None:
         return statistics.median(samples), queries
 
     def inbox_page(user):
-        rows = list(inbox_tasks(user=user)[:50])
+        rows = with_cases(list(inbox_tasks(user=user)[:50]))
         for t in rows:
             a = t.process.mobilityprocess.application
             _ = (a.applicant.username, a.department.name, a.call.title)

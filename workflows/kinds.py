@@ -159,11 +159,6 @@ class CaseKind:
         base = f"process__{self.process_attr}__{self.case_attr}"
         return f"{base}__{path}" if path else base
 
-    def task_related(self) -> list[str]:
-        """select_related paths from a task to this kind's case and what lists show of it."""
-        case_path = f"process__{self.process_attr}__{self.case_attr}"
-        return [case_path] + [f"{case_path}__{path}" for path in self.related]
-
 
 _KINDS: dict[str, CaseKind] = {}
 _BY_FLOW: dict[type, CaseKind] = {}

@@ -31,9 +31,10 @@ def step_enter(activation) -> None:
 
     kind = kind_of_task(activation.task)
     step = kind.steps[activation.flow_task.name]
+    case = getattr(activation.process, kind.case_attr)
     if step.status:
-        kind.enter_status(case=getattr(activation.process, kind.case_attr), status=step.status)
-    enter_step(task=activation.task)
+        kind.enter_status(case=case, status=step.status)
+    enter_step(task=activation.task, case=case)
 
 
 class CaseStep(flow.View):

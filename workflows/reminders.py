@@ -26,19 +26,19 @@ from notifications.models import Channel, Notification, NotificationKind, TaskDe
 from notifications.services import notify
 from workflows.kinds import CaseKind, kind_of_task
 from workflows.permissions import OPEN_TASK_STATUSES
-from workflows.selectors import inbox_tasks, step_deciders, task_deciders, tasks_for_rows, with_deputies
+from workflows.selectors import inbox_tasks, step_deciders, task_deciders, tasks_for_rows, with_cases, with_deputies
 
 
-def enter_step(*, task: Task) -> None:
-    """A human step of any kind of case was created (its flow's onCreate handler, in the flow's transaction):
-    start its due date and tell whoever may act on it. Steps only their owner does (an applicant's revision)
-    are announced by the case's own messages instead."""
+def enter_step(*, task: Task, case: Any = None) -> None:
+    """A human step of any kind of case was created (its node's start, in the flow's transaction): start its due
+    date and tell whoever may act on it (`case`: the task's case when the caller has it). Steps only their owner
+    does (an applicant's revision) are announced by the case's own messages instead."""
     kind = kind_of_task(task)
     step = kind.steps.get(task.flow_task.name) if kind else None
     if step is None or step.role is None:
         return
-    task_deadline_start(task=task)
-    task_available_notify(task=task)
+    deadline = task_deadline_start(task=task)
+    task_available_notify(task=task, case=case, due_at=deadline.due_at if deadline else None)
 
 
 def _case_link(case: Any) -> str:
@@ -64,18 +64,23 @@ def task_deadline_start(*, task: Task) -> TaskDeadline | None:
     due_at = step_due_at(step=task.flow_task.name, arrived_at=task.created or timezone.now())
     if due_at is None:
         return None
-    deadline, _created = TaskDeadline.objects.get_or_create(task=task, defaults={"due_at": due_at})
-    return deadline
+    # One statement: a task's due date is written once (a second start of the same task keeps the first).
+    TaskDeadline.objects.bulk_create([TaskDeadline(task=task, due_at=due_at)], ignore_conflicts=True)
+    return TaskDeadline(task=task, due_at=due_at)
 
 
-def task_available_notify(*, task: Task) -> list[Notification]:
+def task_available_notify(*, task: Task, case: Any = None, due_at: datetime | None = None) -> list[Notification]:
     """A task arrived in the inbox of everyone who may act on it: tell each of them, with a link to it.
-    Called by the flow's step handler, inside the transaction that created the task."""
+    Called by the step's start, inside the transaction that created the task (`case` and `due_at` when the
+    caller has them; read otherwise)."""
     kind = kind_of_task(task)
     if kind is None:
         return []
-    deadline = TaskDeadline.objects.filter(task=task).first()
-    context = _task_context(task=task, kind=kind, case=kind.case_of(task), due_at=deadline.due_at if deadline else None)
+    if due_at is None:
+        deadline = TaskDeadline.objects.filter(task=task).first()
+        due_at = deadline.due_at if deadline else None
+    case = case if case is not None else kind.case_of(task)
+    context = _task_context(task=task, kind=kind, case=case, due_at=due_at)
     deciders = task_deciders(task=task)
     if not deciders and task.flow_task.name in kind.review_steps:
         # Nobody may decide it (no holder of the role, or separation of duties excludes them all): tell the
@@ -195,7 +200,7 @@ def digests_send(*, now: datetime | None = None) -> int:
     )
     sent = 0
     for user in users:
-        tasks = list(inbox_tasks(user=user))
+        tasks = with_cases(list(inbox_tasks(user=user)))
         if not tasks:
             continue
 
