@@ -127,13 +127,9 @@ def test_hostile_names_are_neutralised_for_display_and_never_choose_the_key(worl
     application = make_ready_application(world)
     if shown == "pdf":  # a name that is only an extension loses it, and is then refused as extension-less
         with pytest.raises(ValidationError):
-            case_document_attach(
-                case=application, actor=world.student1, kind="other", file=upload(name, PDF_BYTES)
-            )
+            case_document_attach(case=application, actor=world.student1, kind="other", file=upload(name, PDF_BYTES))
         return
-    document = case_document_attach(
-        case=application, actor=world.student1, kind="other", file=upload(name, PDF_BYTES)
-    )
+    document = case_document_attach(case=application, actor=world.student1, kind="other", file=upload(name, PDF_BYTES))
     assert document.original_name == shown
     prefix = f"documents/applications.application/{application.pk}/"
     assert document.file.name.startswith(prefix)
@@ -179,9 +175,7 @@ def test_an_applicant_cannot_upload_agreement_or_generated_kinds(world):
     application = make_ready_application(world)
     for kind in ("agreement_draft", "signed_agreement", "decision_letter", "diploma"):
         with pytest.raises(ValidationError) as error:
-            case_document_attach(
-                case=application, actor=world.student1, kind=kind, file=upload("x.pdf", PDF_BYTES)
-            )
+            case_document_attach(case=application, actor=world.student1, kind=kind, file=upload("x.pdf", PDF_BYTES))
         assert list(error.value.message_dict) == ["kind"]
     assert not application.documents.exclude(kind__in=world.call.required_documents).exists()
 
