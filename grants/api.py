@@ -46,6 +46,7 @@ def _nomination(user, nomination_id) -> Nomination:
 
 class CallNominationsView(GenericAPIView):
     serializer_class = PartnerRowSerializer
+    pagination_class = None  # one row per partner of the call: a short list
 
     @extend_schema(
         tags=TAGS,
@@ -125,6 +126,7 @@ def _rate_values(serializer) -> tuple[dict, dict]:
 
 class RateTableListView(GenericAPIView):
     serializer_class = RateTableSerializer
+    pagination_class = None  # one table per programme and year
 
     @extend_schema(
         tags=TAGS,

@@ -149,3 +149,21 @@ def test_rate_tables_are_managed_by_the_prorector(world, client):
     assert created.status_code == 201, created.content
     assert RateTable.objects.filter(programme="bilateral").exists()
     assert not Grant.objects.exists()
+
+
+def test_the_agreement_page_lists_the_nominations_from_its_quotas(world, ready, client):
+    from applications.models import CallPlace
+    from grants.services import nomination_create
+    from tests.support.agreements import active_agreement
+
+    call, place, _ = ready
+    agreement = active_agreement(world, place.partner)
+    CallPlace.objects.filter(pk=place.pk).update(quota=agreement.quotas.first())
+    nomination_create(call=call, partner_id=place.partner_id, actor=world.coordinator_ce)
+
+    client.force_login(world.coordinator_ce)
+    page = client.get(f"/agreements/{agreement.pk}/").content.decode()
+    assert 'id="nominations"' in page and call.title in page
+    # another agreement with the partner, whose quotas fed no call, lists none
+    other = active_agreement(world, place.partner)
+    assert 'id="nominations"' not in client.get(f"/agreements/{other.pk}/").content.decode()
