@@ -292,7 +292,12 @@ PLANS = ["plans"]
 class PlanListView(GenericAPIView):
     serializer_class = ActionPlanSerializer
 
-    @extend_schema(tags=PLANS, operation_id="plans_list", summary="The action plans, newest first")
+    @extend_schema(
+        tags=PLANS,
+        operation_id="plans_list",
+        summary="The action plans, newest first",
+        responses={200: ActionPlanSerializer(many=True)},
+    )
     def get(self, request):
         page = self.paginate_queryset(plan_list(user=request.user))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -338,7 +343,12 @@ REPORT_NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such report,
 class PeriodReportListView(GenericAPIView):
     serializer_class = PeriodReportSerializer
 
-    @extend_schema(tags=REPORTS, operation_id="period_reports_list", summary="Period reports, newest first")
+    @extend_schema(
+        tags=REPORTS,
+        operation_id="period_reports_list",
+        summary="Period reports, newest first",
+        responses={200: PeriodReportSerializer(many=True)},
+    )
     def get(self, request):
         page = self.paginate_queryset(report_list(user=request.user))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

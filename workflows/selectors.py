@@ -16,7 +16,7 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from viewflow.workflow.models import Task
+from viewflow.workflow.models import Process, Task
 
 from accounts.models import User
 from accounts.roles import has_role, prime_department_ids, user_department_ids
@@ -79,7 +79,13 @@ def with_cases(tasks: list[Task]) -> list[Task]:
     kind of case present, so that `kind.case_of(task)` reads nothing more. (One select_related across every
     kind's tables would join dozens of tables into one query, which PostgreSQL is slow even to plan.)"""
     by_kind: dict[str, tuple[CaseKind, list[Task]]] = {}
+    # Every kind's link from the process, known empty until set below (as a select_related of each would leave
+    # it), so that asking a task for another kind's case reads nothing.
+    links = [Process._meta.get_field(kind.process_attr) for kind in case_kinds()]
     for task in tasks:
+        for link in links:
+            if not link.is_cached(task.process):
+                link.set_cached_value(task.process, None)
         kind = kind_of_task(task)
         if kind is not None:
             by_kind.setdefault(kind.key, (kind, []))[1].append(task)

@@ -9,7 +9,7 @@ from applications.selectors import access_application, application_list
 from tests.support.drivers import make_ready_application, make_submitted_application
 from tests.support.factories import CallPlaceFactory, UserFactory
 from workflows.kinds import kind_by_key
-from workflows.selectors import access_case_document, inbox_tasks
+from workflows.selectors import access_case_document, inbox_tasks, with_cases
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +68,7 @@ def _render_list(user):
 
 
 def _render_inbox(user):
-    for task in inbox_tasks(user=user):
+    for task in with_cases(list(inbox_tasks(user=user))):
         app = task.process.mobilityprocess.application
         _ = (task.flow_task.name, app.applicant.username, app.department.name, app.call.title)
 
