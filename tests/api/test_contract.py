@@ -3,7 +3,7 @@ server publishes and sends it generated requests, valid and invalid, as coordina
 (plus applications and agreements at several stages), bounded in examples and time. No answer
 may be a server error, and every answer's status, content type and body must be the ones the schema documents.
 
-The run takes KORPU_CONTRACT_SECONDS (default 90) of fuzzing; KORPU_CONTRACT_SEED picks another seed. The
+The run takes KORPU_CONTRACT_SECONDS (default 60) of fuzzing; KORPU_CONTRACT_SEED picks another seed. The
 schemathesis report (JSON) is kept at KORPU_CONTRACT_REPORT when set."""
 
 import json
@@ -80,7 +80,7 @@ def test_the_api_answers_as_its_schema_promises(live_server, world, clients, set
     }
     _cases(world, clients)
     report_path = Path(os.environ.get("KORPU_CONTRACT_REPORT") or tmp_path / "schemathesis.json")
-    seconds = int(os.environ.get("KORPU_CONTRACT_SECONDS", "90"))
+    seconds = int(os.environ.get("KORPU_CONTRACT_SECONDS", "60"))
 
     # when schemathesis runs every operation of the schema the server publishes
     command = [
