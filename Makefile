@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# pytest-xdist processes for `make test`: one per core (each has its own test database and Redis key prefix).
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Dummy values that only let `check --deploy` load the production settings; nothing connects with them.
 DEPLOY_CHECK_ENV := DJANGO_SECRET_KEY=deploy-check-only-not-a-secret-0123456789abcdefghijklmnopq \
@@ -54,7 +56,7 @@ migrations-check: install
 # check-services runs first and alone (also under -j): a missing service fails in a second, not after an install.
 test: check-services
 	@$(MAKE) --no-print-directory lint check-deploy migrations-check
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 messages: install
 	$(PY) manage.py makemessages -l az -l en --ignore=.venv --ignore=var
