@@ -46,6 +46,26 @@ def user_department_ids(user) -> frozenset[int]:
     return cached
 
 
+def prime_user_rights(user) -> None:
+    """Load the user's roles and departments (what user_roles and user_department_ids cache) in one query, for a
+    path that checks both (a decision)."""
+    if user is None or not user.is_authenticated:
+        return
+    if hasattr(user, "_korpu_roles") and hasattr(user, "_korpu_department_ids"):
+        return
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Cast
+
+    roles = user.groups.order_by().values_list(Value("role", output_field=CharField()), "name")
+    departments = user.departments.order_by().values_list(
+        Value("department", output_field=CharField()), Cast("pk", output_field=CharField())
+    )
+    rows = list(roles.union(departments, all=True))
+    names = {value for what, value in rows if what == "role"}
+    user._korpu_roles = frozenset(r for r in Role.values if r in names)
+    user._korpu_department_ids = frozenset(int(value) for what, value in rows if what == "department")
+
+
 def prime_department_ids(user, department_ids) -> None:
     """Fill the cache user_department_ids reads, from departments already loaded (a prefetch), so that
     checking many users costs no query per user."""

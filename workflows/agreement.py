@@ -19,7 +19,7 @@ from core.errors import ErrorCode
 from documents.services import atomic_storing, letter_schedule
 from workflows import kinds, locks
 from workflows.models import AgreementProcess, Decision
-from workflows.nodes import CaseOutcome, CaseStep
+from workflows.nodes import CaseEnd, CaseOutcome, CaseStep, CaseSwitch
 from workflows.services import task_complete
 
 # Actions of the coordinator steps besides sending back to the draft.
@@ -50,7 +50,7 @@ class AgreementFlow(flow.Flow):
 
     # The first step whose approval does not cover the current version of the terms.
     route = (
-        flow.Switch()
+        CaseSwitch()
         .Case(this.head_review, _needs("head_review"))
         .Case(this.prorector_review, _needs("prorector_review"))
         .Default(this.send_to_partner)
@@ -58,7 +58,7 @@ class AgreementFlow(flow.Flow):
 
     head_review = CaseStep().Next(this.after_head_review)
     after_head_review = (
-        flow.Switch()
+        CaseSwitch()
         .Case(this.route, _decided(Decision.APPROVE))
         .Case(this.revise, _decided(Decision.REQUEST_CHANGES))
         .Default(this.withdraw)
@@ -66,7 +66,7 @@ class AgreementFlow(flow.Flow):
 
     prorector_review = CaseStep().Next(this.after_prorector_review)
     after_prorector_review = (
-        flow.Switch()
+        CaseSwitch()
         .Case(this.route, _decided(Decision.APPROVE))
         .Case(this.revise, _decided(Decision.REQUEST_CHANGES))
         .Default(this.withdraw)
@@ -78,16 +78,16 @@ class AgreementFlow(flow.Flow):
     # The coordinator records that the approved text went to the partner (or sends it back to the draft).
     send_to_partner = CaseStep().Next(this.after_send_to_partner)
     after_send_to_partner = (
-        flow.Switch().Case(this.revise, _decided(Decision.REQUEST_CHANGES)).Default(this.upload_signed)
+        CaseSwitch().Case(this.revise, _decided(Decision.REQUEST_CHANGES)).Default(this.upload_signed)
     )
 
     # The coordinator uploads the copy signed by both sides, with the signing dates.
     upload_signed = CaseStep().Next(this.after_upload_signed)
-    after_upload_signed = flow.Switch().Case(this.revise, _decided(Decision.REQUEST_CHANGES)).Default(this.activate)
+    after_upload_signed = CaseSwitch().Case(this.revise, _decided(Decision.REQUEST_CHANGES)).Default(this.activate)
 
     activate = CaseOutcome(this.activate_agreement, status=AgreementStatus.ACTIVE).Next(this.end)
     withdraw = CaseOutcome(this.withdraw_agreement, status=AgreementStatus.WITHDRAWN).Next(this.end)
-    end = flow.End()
+    end = CaseEnd()
 
     def start_case(self, activation, *, agreement):
         activation.process.agreement = agreement

@@ -12,8 +12,8 @@ from core.serializers import FIELD_ERRORS, ErrorSerializer
 from workflows.kinds import kind_of_case
 from workflows.selectors import (
     InboxFilter,
-    inbox_filtered,
-    inbox_tasks,
+    inbox_entries,
+    inbox_entries_filtered,
     tasks_for_rows,
 )
 from workflows.serializers import (
@@ -41,7 +41,7 @@ class TaskListView(GenericAPIView):
     pagination_class = CappedPagination
 
     def get_queryset(self):
-        return inbox_tasks(user=self.request.user)
+        return inbox_entries(user=self.request.user)
 
     @extend_schema(
         tags=TASKS,
@@ -55,9 +55,9 @@ class TaskListView(GenericAPIView):
     def get(self, request):
         query = InboxFilterSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        tasks = inbox_filtered(user=request.user, filters=InboxFilter(**query.validated_data))
-        # The page on the ids alone (capped count), then its tasks with their cases.
-        page = tasks_for_rows(task_ids=list(self.paginate_queryset(tasks.values_list("pk", flat=True))))
+        entries = inbox_entries_filtered(user=request.user, filters=InboxFilter(**query.validated_data))
+        # The page on the inbox table alone (capped count), then its tasks with their cases.
+        page = tasks_for_rows(task_ids=list(self.paginate_queryset(entries.values_list("task_id", flat=True))))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 

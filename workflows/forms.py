@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import add_service_errors
@@ -23,10 +24,11 @@ class DecisionForm(forms.Form):
         add_service_errors(self, error)
 
 
+# The inbox's orders, on the inbox table (workflows.models.InboxEntry); each matches one of its indexes.
 SORTS = {
-    "due": ("deadline__due_at", "created", "pk"),  # the default order (overdue first), see inbox_tasks
-    "oldest": ("created", "pk"),
-    "newest": ("-created", "-pk"),
+    "due": (F("due_at").asc(nulls_last=True), "created", "task_id"),  # the default (overdue first): INBOX_ORDER
+    "oldest": ("created", "task_id"),
+    "newest": ("-created", "-task_id"),
 }
 
 

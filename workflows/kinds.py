@@ -129,13 +129,22 @@ class CaseKind:
     events: Callable[[Any], Any] | None = None
     # Its documents (None: a kind without uploads).
     documents: CaseDocuments | None = None
+    # What the inbox table copies of the case while one of its steps is open (workflows.models.InboxEntry):
+    # (case) -> {who, subject, search, department_id, call_id, partner_id}, any of them; the rest come from
+    # `inbox_fields`' defaults (the inbox columns, the search fields, the case's department, call and partner).
+    inbox_entry: Callable[[Any], dict[str, Any]] | None = None
 
     @property
     def case_model(self) -> Any:
         return self.flow.process_class._meta.get_field(self.case_attr).related_model
 
     def case_of(self, task: Task) -> Any:
-        return getattr(getattr(task.process, self.process_attr), self.case_attr)
+        process = task.process
+        if not isinstance(process, self.flow.process_class):
+            # viewflow's Process row: the kind's own process hangs off it (a task the flow just created holds the
+            # kind's process itself).
+            process = getattr(process, self.process_attr)
+        return getattr(process, self.case_attr)
 
     @property
     def review_steps(self) -> tuple[str, ...]:
@@ -153,6 +162,30 @@ class CaseKind:
             if user_id is not None:
                 ids.add(user_id)
         return ids
+
+    def inbox_fields(self, case: Any) -> dict[str, Any]:
+        """What the inbox table holds of this case: the kind's `inbox_entry` over defaults taken from the kind's
+        other adapters, so that a kind which says nothing of it is still listed, filtered and searched."""
+        who, subject = self.inbox_columns(case)
+        texts = []
+        for path in self.search_fields:
+            value: Any = case
+            for hop in path.split("__"):
+                value = getattr(value, hop, None) if value is not None else None
+            if value not in (None, ""):
+                texts.append(str(value))
+        fields = {
+            "who": str(who)[:300],
+            "subject": str(subject)[:300],
+            # One value a line: a search term matches within one of them, as a search of each field would.
+            "search": "\n".join(texts),
+            "department_id": getattr(case, "department_id", None),
+            "call_id": getattr(case, "call_id", None),
+            "partner_id": getattr(case, "partner_id", None),
+        }
+        if self.inbox_entry is not None:
+            fields.update(self.inbox_entry(case))
+        return fields
 
     def case_path(self, path: str = "") -> str:
         """A lookup path from viewflow's Task to this kind's case (and on, to `path` from the case)."""
@@ -185,6 +218,10 @@ def kind_of_case(case: Any) -> CaseKind | None:
         if isinstance(case, kind.case_model):
             return kind
     return None
+
+
+def kind_by_flow(flow_class: type) -> CaseKind | None:
+    return _BY_FLOW.get(flow_class)
 
 
 def kind_of_task(task: Task) -> CaseKind | None:

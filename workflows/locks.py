@@ -1,47 +1,93 @@
-"""The flow lock we use instead of viewflow's `select_for_update_lock`.
+"""The flow lock our flows use instead of viewflow's `select_for_update_lock`: a PostgreSQL advisory lock on the
+case's process, held until the transaction ends.
 
-viewflow's SelectForUpdateLock catches the NOWAIT failure *inside* its own `atomic()` block. When the
-caller is already in a transaction (our services always are), that block is only a savepoint which is
-never rolled back, so the connection is left in an aborted transaction and the loser of a race gets
-"current transaction is aborted" (a 500) instead of a clean retry. This lock wraps each NOWAIT attempt
-in its own savepoint and rolls it back on failure, so retries work at any nesting depth. The row lock
-taken inside a released savepoint is held until the outer transaction ends, as PostgreSQL promises.
-On SQLite `select_for_update` is a no-op, as with viewflow's lock."""
+viewflow's SelectForUpdateLock takes `SELECT ... FOR UPDATE NOWAIT` on the process row and retries after the
+error; after an error PostgreSQL refuses every statement until a rollback, so each attempt needs a savepoint of
+its own (three statements a decision, plus the lock's own savepoint). `pg_try_advisory_xact_lock` answers true or
+false instead of failing: one statement an attempt, no savepoint, and a retry goes on in the same transaction, at
+any nesting depth. Every path that drives our flows takes this lock (the services through `flow.lock`, viewflow's
+own nodes through `lock_impl`), so they exclude each other exactly as the row lock did. Inside a transaction it
+opens none (the caller's bounds it); alone, it opens one. On SQLite (no concurrent writers) it is a no-op, as
+viewflow's lock is."""
 
 import random
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
+from typing import Any
 
-from django.db import DatabaseError, transaction
+from django.db import connection, transaction
+from django.db.models import BooleanField, F, Func
 from viewflow.workflow.exceptions import FlowLockFailed
 
-from core.outage import is_outage
+# The advisory-lock keys of flow locks: this namespace in the high bits, the process id below, apart from any other
+# use of advisory locks.
+FLOW_LOCK_NAMESPACE = 0x4B6F
 
 
-class SavepointSelectForUpdateLock:
+class AdvisoryFlowLock:
     def __init__(self, attempts: int = 5):
         self.attempts = attempts
 
+    def _acquire(self, process_pk) -> None:
+        if connection.vendor != "postgresql":
+            return
+
+        def attempt() -> bool:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [(FLOW_LOCK_NAMESPACE << 40) | int(process_pk)])
+                return bool(cursor.fetchone()[0])
+
+        self._retrying(attempt, process_pk)
+
+    def _retrying(self, attempt: Callable[[], bool], what: Any) -> None:
+        for number in range(self.attempts):
+            # A lost connection raises (no retry): it is no lock held by someone else, and "busy" (409) would hide
+            # the outage that the API and pages answer with a 503.
+            if attempt():
+                return
+            if number == self.attempts - 1:
+                raise FlowLockFailed(f"Lock failed for {what}")
+            # Same back-off as viewflow's lock: about 0.4 s, 0.8 s, 1.6 s, 3.2 s plus jitter.
+            time.sleep(((number + 1) * random.random() + 2**number) / 2.5)
+
+    def task_locked(self, task_id: int | str) -> tuple[Any, int] | None:
+        """Read a task's node and process and take that process's flow lock, in one statement (the caller is in
+        a transaction, which holds the lock): (flow_task, process id), or None for no such task. FlowLockFailed
+        when another transaction holds the lock through every attempt."""
+        from viewflow.workflow.models import Task
+
+        tasks = Task.objects.filter(pk=task_id)
+        if connection.vendor != "postgresql":
+            return tasks.values_list("flow_task", "process_id").first()
+        tasks = tasks.annotate(
+            locked=Func(
+                F("process_id").bitor(FLOW_LOCK_NAMESPACE << 40),
+                function="pg_try_advisory_xact_lock",
+                output_field=BooleanField(),
+            )
+        )
+        found: list[tuple[Any, int]] = []
+
+        def attempt() -> bool:
+            row = tasks.values_list("flow_task", "process_id", "locked").first()
+            if row is None:
+                return True
+            found.append(row[:2])
+            return bool(row[2])
+
+        self._retrying(attempt, f"task {task_id}")
+        return found[-1] if found else None
+
     @contextmanager
     def __call__(self, flow_class, process_pk):
-        with transaction.atomic():
-            for attempt in range(self.attempts):
-                try:
-                    with transaction.atomic():
-                        flow_class.process_class._default_manager.filter(pk=process_pk).select_for_update(
-                            nowait=True
-                        ).exists()
-                    break
-                except DatabaseError as exc:
-                    # A lost connection is no lock held by someone else: retrying cannot help, and "busy"
-                    # (409) would hide the outage that the API and pages answer with a 503.
-                    if is_outage(exc):
-                        raise
-                    if attempt == self.attempts - 1:
-                        raise FlowLockFailed(f"Lock failed for {flow_class}")
-                    # Same back-off as viewflow's lock: about 0.4 s, 0.8 s, 1.6 s, 3.2 s plus jitter.
-                    time.sleep(((attempt + 1) * random.random() + 2**attempt) / 2.5)
+        if connection.in_atomic_block:
+            self._acquire(process_pk)
             yield
+        else:
+            with transaction.atomic():
+                self._acquire(process_pk)
+                yield
 
 
-select_for_update_lock = SavepointSelectForUpdateLock()
+select_for_update_lock = AdvisoryFlowLock()

@@ -18,7 +18,7 @@ from documents.models import APPLICATION_UPLOAD_KINDS
 from documents.services import letter_schedule
 from workflows import kinds, locks
 from workflows.models import Decision, MobilityProcess
-from workflows.nodes import CaseOutcome, CaseStep
+from workflows.nodes import CaseEnd, CaseOutcome, CaseStep, CaseSwitch
 
 
 def _decided(decision):
@@ -46,7 +46,7 @@ class MobilityFlow(flow.Flow):
 
     coordinator_review = CaseStep().Next(this.after_coordinator_review)
     after_coordinator_review = (
-        flow.Switch()
+        CaseSwitch()
         .Case(this.eligible, _found_eligible)
         .Case(this.head_review, _decided(Decision.APPROVE))
         .Case(this.revise, _decided(Decision.REQUEST_CHANGES))
@@ -55,7 +55,7 @@ class MobilityFlow(flow.Flow):
 
     head_review = CaseStep().Next(this.after_head_review)
     after_head_review = (
-        flow.Switch()
+        CaseSwitch()
         .Case(this.prorector_review, _decided(Decision.APPROVE))
         .Case(this.revise, _decided(Decision.REQUEST_CHANGES))
         .Default(this.reject)
@@ -63,7 +63,7 @@ class MobilityFlow(flow.Flow):
 
     prorector_review = CaseStep().Next(this.after_prorector_review)
     after_prorector_review = (
-        flow.Switch()
+        CaseSwitch()
         .Case(this.approve, _decided(Decision.APPROVE))
         .Case(this.revise, _decided(Decision.REQUEST_CHANGES))
         .Default(this.reject)
@@ -78,7 +78,7 @@ class MobilityFlow(flow.Flow):
     # A competitive call: eligible and complete, waiting for the selection; no place is taken.
     eligible = CaseOutcome(this.eligible_case, status=ApplicationStatus.ELIGIBLE).Next(this.end)
     reject = CaseOutcome(this.reject_case, status=ApplicationStatus.REJECTED).Next(this.end)
-    end = flow.End()
+    end = CaseEnd()
 
     def start_case(self, activation, *, application):
         activation.process.application = application

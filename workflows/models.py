@@ -56,3 +56,56 @@ class InboxView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.query}"
+
+
+class InboxEntry(models.Model):
+    """One open human step of a case of any kind, as the inbox lists, filters, counts and pages it: written when
+    the step begins (workflows.nodes.step_enter) and deleted when its task ends (done or cancelled). The inbox
+    reads this one table, through indexes that match its filters and its order, instead of joining every kind's
+    case tables. What it copies of the case comes from the kind (`CaseKind.inbox_entry`) and holds while the
+    step is open; the due date follows the task's deadline (a trigger on PostgreSQL)."""
+
+    task = models.OneToOneField(
+        "viewflow.Task",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="inbox_entry",
+        verbose_name=_("task"),
+    )
+    kind = models.CharField(_("kind of case"), max_length=40)
+    step = models.CharField(_("step"), max_length=100)
+    process_id = models.BigIntegerField(_("process"))
+    case_id = models.BigIntegerField(_("case"))
+    department_id = models.BigIntegerField(_("department"), null=True, blank=True)
+    # Who has taken the task (an applicant's revision is theirs from the start); nobody: whoever may act.
+    owner_id = models.BigIntegerField(_("owner"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    created = models.DateTimeField(_("arrived"))
+    who = models.CharField(_("who"), max_length=300, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    # The kind's search fields, lower-cased, one a line (a search term matches within one of them).
+    search = models.TextField(_("search text"), blank=True)
+    # The users who are a party to the case, as ",12,34," (separation of duties keeps it from them).
+    parties = models.CharField(_("parties"), max_length=200, blank=True)
+    call_id = models.BigIntegerField(_("call"), null=True, blank=True)
+    partner_id = models.BigIntegerField(_("partner"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inbox entry")
+        verbose_name_plural = _("inbox entries")
+        indexes = [
+            # A step of a kind, in a department (coordinators, heads), in the inbox's order.
+            # (A b-tree's ascending order puts nulls last, as the inbox does: steps without a due date last.)
+            models.Index(
+                fields=["kind", "step", "department_id", "due_at", "created", "task"], name="inbox_step_dept_due"
+            ),
+            # A step of a kind across departments (the prorector), in the inbox's order.
+            models.Index(fields=["kind", "step", "due_at", "created", "task"], name="inbox_step_due"),
+            # The "waiting longest" order.
+            models.Index(fields=["kind", "step", "department_id", "created", "task"], name="inbox_step_dept_created"),
+            # Someone's own steps (an applicant's revision, a task they took).
+            models.Index(fields=["owner_id"], name="inbox_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.step} #{self.case_id}"

@@ -16,7 +16,16 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.shortcuts import redirect
+from django.utils.timezone import now
 from viewflow.workflow import flow
+from viewflow.workflow.activation import Activation
+from viewflow.workflow.context import context
+from viewflow.workflow.nodes.end import EndActivation
+from viewflow.workflow.nodes.func import FunctionActivation
+from viewflow.workflow.nodes.switch import SwitchActivation
+from viewflow.workflow.nodes.view import ViewActivation
+from viewflow.workflow.signals import flow_finished, task_finished, task_started
+from viewflow.workflow.status import PROCESS
 
 
 def task_page(request, *args, **kwargs):
@@ -25,7 +34,9 @@ def task_page(request, *args, **kwargs):
 
 
 def step_enter(activation) -> None:
-    """A step begins: the case takes the step's status, and everyone who may act is told (with a due date)."""
+    """A step begins: the case takes the step's status, everyone who may act is told (with a due date), and the
+    task enters the inbox table (a step somebody acts on by role: an applicant's own revision is not listed)."""
+    from workflows.inbox import inbox_entry_add
     from workflows.kinds import kind_of_task
     from workflows.reminders import enter_step
 
@@ -34,10 +45,60 @@ def step_enter(activation) -> None:
     case = getattr(activation.process, kind.case_attr)
     if step.status:
         kind.enter_status(case=case, status=step.status)
-    enter_step(task=activation.task, case=case)
+    due_at = enter_step(task=activation.task, case=case)
+    if step.role is not None:
+        inbox_entry_add(task=activation.task, kind=kind, case=case, due_at=due_at)
+
+
+def step_leave(task) -> None:
+    """A human step's task ended (done or cancelled): it leaves the inbox table."""
+    from workflows.inbox import inbox_entry_remove
+    from workflows.kinds import step_of_task
+
+    step = step_of_task(task)
+    if step is None or step.role is not None:
+        inbox_entry_remove(task=task)
+
+
+class CaseStepActivation(ViewActivation):
+    """A human step's activation: its task leaves the inbox table whichever way it ends, and the table follows
+    who took it."""
+
+    @Activation.status.super()
+    def complete(self):
+        super().complete.original()
+        step_leave(self.task)
+
+    @Activation.status.super()
+    def cancel(self):
+        super().cancel.original()
+        step_leave(self.task)
+
+    @Activation.status.super()
+    def assign(self, user):
+        super().assign.original(user)
+        _owner_changed(self.task)
+
+    @Activation.status.super()
+    def unassign(self):
+        super().unassign.original()
+        _owner_changed(self.task)
+
+    @Activation.status.super()
+    def reassign(self, user=None):
+        super().reassign.original(user)
+        _owner_changed(self.task)
+
+
+def _owner_changed(task) -> None:
+    from workflows.inbox import inbox_entry_owner
+
+    inbox_entry_owner(task=task)
 
 
 class CaseStep(flow.View):
+    activation_class = CaseStepActivation
+
     def __init__(self, view=task_page, **kwargs):
         super().__init__(view, **kwargs)
         self._on_create = step_enter
@@ -60,9 +121,118 @@ class CaseStep(flow.View):
         return task.owner_id == getattr(user, "pk", None) and self._may_act(user, task)
 
 
+class _WrittenOnce:
+    """An automatic node's task (a gateway, a final function, the end) written once, done, as the node completes:
+    viewflow inserts it new, wraps its work in a savepoint and then updates it (five statements where two do).
+    The savepoint only matters when an error is kept on the task instead of raised (`propagate_exception` off,
+    e.g. a timer's job); then, and for a task already written, viewflow's own way runs. Otherwise an error rolls
+    back the whole transaction of the decision that moved the flow on, which bounds it."""
+
+    _previous: Any = None
+
+    def __hash__(self) -> int:
+        # viewflow keeps the next activations in a set; a task not written yet has no id to hash by.
+        return hash(self.task) if self.task.pk is not None else id(self)
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        if not context.propagate_exception:
+            return super().create(flow_task, prev_activation, token, data=data, seed=seed)
+        task = flow_task.flow_class.task_class(process=prev_activation.process, flow_task=flow_task, token=token)
+        task.data = data if data is not None else {}
+        task.seed = seed
+        activation = cls(task)
+        activation._previous = prev_activation.task
+        return activation
+
+    @property
+    def _deferred(self) -> bool:
+        return self.task.pk is None and context.propagate_exception
+
+    def _write_done(self) -> None:
+        self.task.finished = now()
+        self.task.save()
+        self.task.previous.add(self._previous)
+        task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
+
+class CaseSwitchActivation(_WrittenOnce, SwitchActivation):
+    @Activation.status.super()
+    def activate(self):
+        if not self._deferred:
+            return super().activate.original()
+        self.next_task = next(
+            (node for node, condition in self.flow_task._branches if not condition or condition(self)), None
+        )
+        if self.next_task is None:
+            return super().activate.original()  # raises viewflow's "no next task"
+
+    @Activation.status.super()
+    def complete(self):
+        if not self._deferred:
+            return super().complete.original()
+        self._write_done()
+
+
+class CaseSwitch(flow.Switch):
+    """viewflow's Switch (the first branch whose condition holds, else the default), its task written once."""
+
+    activation_class = CaseSwitchActivation
+
+
+class CaseOutcomeActivation(_WrittenOnce, FunctionActivation):
+    @Activation.status.super()
+    def activate(self):
+        if not self._deferred:
+            return super().activate.original()
+        self.task.started = now()
+        task_started.send(sender=self.flow_class, process=self.process, task=self.task)
+        self.flow_task._func(self)
+
+    @Activation.status.super()
+    def complete(self):
+        if not self._deferred:
+            return super().complete.original()
+        self._write_done()
+
+
+class CaseEndActivation(_WrittenOnce, EndActivation):
+    @Activation.status.super()
+    def activate(self):
+        if not self._deferred:
+            return super().activate.original()
+        self.task.started = now()
+        task_started.send(sender=self.flow_class, process=self.process, task=self.task)
+        still_open = self.flow_class.task_class._default_manager.filter(
+            process=self.process, finished__isnull=True
+        ).exists()
+        if not still_open:
+            self.process.status = PROCESS.DONE
+            self.process.finished = now()
+            # The process's own row only: the kind's columns did not change at its end.
+            self.process.save(update_fields=["status", "finished"])
+        self._still_open = still_open
+
+    @Activation.status.super()
+    def complete(self):
+        if not self._deferred:
+            return super().complete.original()
+        self._write_done()
+        if not self._still_open:
+            flow_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
+
+class CaseEnd(flow.End):
+    """viewflow's End (the process is done once no other task is open), its task written once."""
+
+    activation_class = CaseEndActivation
+
+
 class CaseOutcome(flow.Function):
     """A final node: `func(activation)` closes the case (approve, reject, activate, withdraw) and leaves it in
     `status`."""
+
+    activation_class = CaseOutcomeActivation
 
     def __init__(self, func, *, status: str, **kwargs):
         super().__init__(func, **kwargs)

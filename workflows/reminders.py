@@ -29,16 +29,18 @@ from workflows.permissions import OPEN_TASK_STATUSES
 from workflows.selectors import inbox_tasks, step_deciders, task_deciders, tasks_for_rows, with_cases, with_deputies
 
 
-def enter_step(*, task: Task, case: Any = None) -> None:
+def enter_step(*, task: Task, case: Any = None) -> datetime | None:
     """A human step of any kind of case was created (its node's start, in the flow's transaction): start its due
     date and tell whoever may act on it (`case`: the task's case when the caller has it). Steps only their owner
-    does (an applicant's revision) are announced by the case's own messages instead."""
+    does (an applicant's revision) are announced by the case's own messages instead. Returns the due date."""
     kind = kind_of_task(task)
     step = kind.steps.get(task.flow_task.name) if kind else None
     if step is None or step.role is None:
-        return
+        return None
     deadline = task_deadline_start(task=task)
-    task_available_notify(task=task, case=case, due_at=deadline.due_at if deadline else None)
+    due_at = deadline.due_at if deadline else None
+    task_available_notify(task=task, case=case, due_at=due_at, due_at_known=True)
+    return due_at
 
 
 def _case_link(case: Any) -> str:
@@ -69,14 +71,16 @@ def task_deadline_start(*, task: Task) -> TaskDeadline | None:
     return TaskDeadline(task=task, due_at=due_at)
 
 
-def task_available_notify(*, task: Task, case: Any = None, due_at: datetime | None = None) -> list[Notification]:
+def task_available_notify(
+    *, task: Task, case: Any = None, due_at: datetime | None = None, due_at_known: bool = False
+) -> list[Notification]:
     """A task arrived in the inbox of everyone who may act on it: tell each of them, with a link to it.
     Called by the step's start, inside the transaction that created the task (`case` and `due_at` when the
-    caller has them; read otherwise)."""
+    caller has them, `due_at_known` when None means "no due date"; read otherwise)."""
     kind = kind_of_task(task)
     if kind is None:
         return []
-    if due_at is None:
+    if due_at is None and not due_at_known:
         deadline = TaskDeadline.objects.filter(task=task).first()
         due_at = deadline.due_at if deadline else None
     case = case if case is not None else kind.case_of(task)

@@ -6,72 +6,116 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
-from django.db.models import F, Q, QuerySet
+from django.db import connection, models
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import STATUS
 
 from accounts.models import User
 from accounts.roles import has_role, prime_department_ids, user_department_ids
-from accounts.selectors import absent_principals, deputies_by_principal
+from accounts.selectors import absent_principals, deputies_by_principal, deputyships_running
 from documents.models import Document
 from notifications.models import TaskDeadline
 from workflows.kinds import RESUBMIT, CaseKind, case_kinds, kind_of_case, kind_of_task
-from workflows.models import Decision
+from workflows.models import Decision, InboxEntry
 from workflows.permissions import (
     OPEN_TASK_STATUSES,
     can_act,
     can_decide_step,
     can_view_task,
-    conflicted_user_ids,
     review_deciders_by_step,
     separation_of_duties_conflicts,
-    separation_of_duties_q,
 )
 
 
-def _rights_scope(*, user: User, holder: User, owners: list[int]) -> Q:
-    """The open tasks `user` may act on with `holder`'s rights (their own, or an absent approver's): the steps of
-    the holder's roles in the holder's departments, less what separation of duties keeps from the holder and
-    from the user, not taken by anyone but `owners`."""
-    scope = Q(pk__in=[])
-    departments = user_department_ids(holder)
+def _decided_elsewhere(*, user: User | AnonymousUser, kind: CaseKind, step: str) -> Q:
+    """Entries of a review step whose case this user decided at another review step (the second half of
+    separation of duties: nobody decides two review steps of one case), as a filter on InboxEntry."""
+    others = [getattr(kind.flow, name) for name in kind.review_steps if name != step]
+    if not others:
+        return Q(pk__in=[])
+    decided = Task.objects.filter(
+        process_id=OuterRef("process_id"), status=STATUS.DONE, flow_task__in=others, owner_id=user.pk
+    )
+    # Q | Exists is a Q at run time (Q._combine takes any conditional expression); the stubs say Combinable.
+    return cast(Q, Q(pk__in=[]) | Exists(decided))
+
+
+def _entry_duties_q(*, user: User | AnonymousUser, kind: CaseKind, step: str) -> Q:
+    """The entries of `step` of `kind` that separation of duties leaves this user (the inbox table's form of
+    workflows.permissions.separation_of_duties_q): not a party to the case, no other review step of it decided."""
+    if step not in kind.review_steps:
+        return Q()
+    return ~Q(parties__contains=f",{user.pk},") & ~_decided_elsewhere(user=user, kind=kind, step=step)
+
+
+def _rights_scopes(*, user: User, holder: User, owners: list[int]) -> dict[tuple[str, str], Q]:
+    """Per (kind, step): the inbox entries `user` may act on with `holder`'s rights (their own, or an absent
+    approver's): the steps of the holder's roles in the holder's departments, less what separation of duties keeps
+    from the holder and from the user, not taken by anyone but `owners`."""
+    scopes = {}
+    departments = sorted(user_department_ids(holder))
+    owned = Q(owner_id__isnull=True) | Q(owner_id__in=owners)
     for kind in case_kinds():
         for name, step in kind.steps.items():
             if step.role is None or not has_role(holder, step.role):
                 continue
-            step_q = Q(flow_task=getattr(kind.flow, name))
+            step_q = Q(kind=kind.key, step=name)
             if step.department_scoped:
-                step_q &= Q(**{f"process__{kind.process_attr}__{kind.case_attr}__department_id__in": departments})
-            step_q &= separation_of_duties_q(user=user, kind=kind, step=name)
+                step_q &= Q(department_id__in=departments)
+            step_q &= _entry_duties_q(user=user, kind=kind, step=name)
             if holder.pk != user.pk:
-                step_q &= separation_of_duties_q(user=holder, kind=kind, step=name)
-            scope |= step_q
-    return scope & (Q(owner__isnull=True) | Q(owner_id__in=owners))
+                step_q &= _entry_duties_q(user=holder, kind=kind, step=name)
+            scopes[(kind.key, name)] = step_q & owned
+    return scopes
+
+
+def _inbox_scopes(*, user: User) -> dict[tuple[str, str], Q]:
+    """Per (kind, step): what the user may act on there, in their own right or an absent approver's."""
+    scopes = _rights_scopes(user=user, holder=user, owners=[user.pk])
+    for principal in absent_principals(deputy=user):
+        for key, scope in _rights_scopes(user=user, holder=principal, owners=[user.pk, principal.pk]).items():
+            scopes[key] = scopes[key] | scope if key in scopes else scope
+    return scopes
+
+
+# The inbox's order: the earliest due first (so overdue ones lead; a step without a due date comes after those with
+# one), then the longest-waiting. The inbox table's indexes end in these columns.
+INBOX_ORDER = (F("due_at").asc(nulls_last=True), "created", "task_id")
+
+
+def inbox_entries(*, user: User) -> QuerySet[InboxEntry]:
+    """The inbox table's rows of the open tasks of every kind of case that this user may act on, in the inbox's
+    order (INBOX_ORDER). Tasks that separation of duties keeps from this user (their own case, a second step of a
+    case they decided) are not in it. A deputy also finds the tasks of the approvers they stand in for today (the
+    query form of workflows.permissions.act_refusal, held equal to it by tests)."""
+    scope = Q(pk__in=[])
+    for step_scope in _inbox_scopes(user=user).values():
+        scope |= step_scope
+    return InboxEntry.objects.filter(scope).order_by(*INBOX_ORDER)
+
+
+def tasks_of_entries(entries: QuerySet[InboxEntry]) -> QuerySet[Task]:
+    """The tasks of these inbox rows, in the inbox's order, with what lists show of them."""
+    tasks: QuerySet[Task] = (
+        Task.objects.filter(pk__in=entries.order_by().values("task_id"))
+        .select_related("process", "owner", "deadline")
+        .order_by(F("inbox_entry__due_at").asc(nulls_last=True), "inbox_entry__created", "pk")
+    )
+    return tasks
 
 
 def inbox_tasks(*, user: User) -> QuerySet[Task]:
-    """Open tasks of every kind of case that this user may act on: the earliest due first (so overdue ones
-    lead; a step without a due date comes after those with one), then the longest-waiting. Tasks that
-    separation of duties keeps from this user (their own case, a second step of a case they decided) are
-    not in it. A deputy also finds the tasks of the approvers they stand in for today (the query form of
-    workflows.permissions.act_refusal, held equal to it by tests)."""
-    scope = _rights_scope(user=user, holder=user, owners=[user.pk])
-    for principal in absent_principals(deputy=user):
-        scope |= _rights_scope(user=user, holder=principal, owners=[user.pk, principal.pk])
-    tasks: QuerySet[Task] = (
-        Task.objects.filter(scope, status__in=OPEN_TASK_STATUSES)
-        .select_related("process", "owner", "deadline")
-        .order_by(F("deadline__due_at").asc(nulls_last=True), "created", "pk")
-    )
-    return tasks
+    """Open tasks of every kind of case that this user may act on, in the inbox's order (`inbox_entries`)."""
+    return tasks_of_entries(inbox_entries(user=user))
 
 
 def with_cases(tasks: list[Task]) -> list[Task]:
@@ -175,22 +219,38 @@ def with_deputies(users: list[User], *, may_act: Callable[[User], bool]) -> list
 
 
 def task_deciders(*, task: Task) -> list[User]:
-    """Who should act on this open task now: its owner once someone took it, otherwise everyone allowed, less
-    those whom separation of duties excludes (workflows.permissions.conflicted_user_ids); an approver who is away
-    gives way to their deputy (who may act on it: workflows.permissions.can_act)."""
+    """Who should act on this open task now: its owner once someone took it, otherwise everyone allowed (the step's
+    role, in the case's department when the step is scoped), less those whom separation of duties excludes (the
+    query form of workflows.permissions.conflicted_user_ids); an approver who is away gives way to their deputy
+    (who may act on it: workflows.permissions.can_act). One query, whatever the number of users, cases or
+    decisions, unless somebody is away today."""
     kind = kind_of_task(task)
     if kind is None:
         return []
-    department_id = kind.case_of(task).department_id
-    deciders = step_deciders(
-        kind=kind,
-        step=task.flow_task.name,
-        department_id=department_id,
-        exclude_ids=set(conflicted_user_ids(task=task)),
-    )
+    name = task.flow_task.name
+    step = kind.steps.get(name)
+    if step is None or step.role is None:
+        return []
+    case = kind.case_of(task)
+    users = get_user_model().objects.filter(is_active=True, groups__name=step.role)
+    if step.department_scoped:
+        users = users.filter(departments=case.department_id)
+    if name in kind.review_steps:
+        users = users.exclude(pk__in=kind.party_ids(case))
+        others = [getattr(kind.flow, other) for other in kind.review_steps if other != name]
+        if others:
+            decided_another = Task.objects.filter(
+                process_id=task.process_id, status=STATUS.DONE, flow_task__in=others, owner_id=OuterRef("pk")
+            )
+            users = users.exclude(Exists(decided_another))
     if task.owner_id is not None:
-        deciders = [user for user in deciders if user.pk == task.owner_id]
-    action = min(kind.steps[task.flow_task.name].actions)  # any of the step's actions: the rights are the same
+        users = users.filter(pk=task.owner_id)
+    away = deputyships_running().filter(principal_id=OuterRef("pk"))
+    rows = users.annotate(away=Exists(away)).distinct().order_by("pk")
+    deciders: list[User] = list(rows)
+    if not any(getattr(user, "away", False) for user in deciders):
+        return deciders
+    action = min(step.actions)  # any of the step's actions: the rights are the same
     return with_deputies(deciders, may_act=lambda deputy: can_act(deputy, task, action))
 
 
@@ -336,54 +396,51 @@ class InboxFilter:
     overdue: bool = False
     due_before: date | None = None
     q: str = ""
+    call: int | None = None
+    partner: int | None = None
 
     @property
     def is_empty(self) -> bool:
         return self == InboxFilter()
 
 
-def _step_q(kind: CaseKind, name: str) -> Q:
-    return Q(flow_task=getattr(kind.flow, name))
-
-
-def inbox_filtered(*, user: User, filters: InboxFilter, now: datetime | None = None) -> QuerySet[Task]:
-    """The user's inbox (`inbox_tasks`: what they may act on, in its order) narrowed by `filters`."""
-    tasks = inbox_tasks(user=user)
+def inbox_entries_filtered(*, user: User, filters: InboxFilter, now: datetime | None = None) -> QuerySet[InboxEntry]:
+    """The user's inbox rows (`inbox_entries`: what they may act on, in its order) narrowed by `filters`."""
+    entries = inbox_entries(user=user)
     kinds = {kind.key: kind for kind in case_kinds()}
     if filters.step:
         kind_key, _sep, step = filters.step.partition(":")
         kind = kinds.get(kind_key)
         if kind is None or step not in kind.steps:
-            return tasks.none()
-        tasks = tasks.filter(_step_q(kind, step))
+            return entries.none()
+        entries = entries.filter(kind=kind_key, step=step)
     elif filters.kind:
-        kind = kinds.get(filters.kind)
-        if kind is None:
-            return tasks.none()
-        scope = Q(pk__in=[])
-        for name in kind.steps:
-            scope |= _step_q(kind, name)
-        tasks = tasks.filter(scope)
+        if filters.kind not in kinds:
+            return entries.none()
+        entries = entries.filter(kind=filters.kind)
     if filters.department is not None:
-        scope = Q(pk__in=[])
-        for kind in kinds.values():
-            scope |= Q(**{kind.case_path("department_id"): filters.department})
-        tasks = tasks.filter(scope)
+        entries = entries.filter(department_id=filters.department)
+    if filters.call is not None:
+        entries = entries.filter(call_id=filters.call)
+    if filters.partner is not None:
+        entries = entries.filter(partner_id=filters.partner)
     now = now or timezone.now()
     if filters.overdue:
-        tasks = tasks.filter(deadline__due_at__lt=now)
+        entries = entries.filter(due_at__lt=now)
     if filters.due_before is not None:
-        tasks = tasks.filter(deadline__due_at__date__lte=filters.due_before)
+        entries = entries.filter(due_at__date__lte=filters.due_before)
     term = filters.q.strip()
     if term:
-        scope = Q(pk__in=[])
-        for kind in kinds.values():
-            for path in kind.search_fields:
-                scope |= Q(**{f"{kind.case_path(path)}__icontains": term})
-            if term.isdigit():
-                scope |= Q(**{kind.case_path("pk"): int(term)})
-        tasks = tasks.filter(scope)
-    return tasks
+        scope = Q(search__icontains=term)
+        if term.isdigit():
+            scope |= Q(case_id=int(term))
+        entries = entries.filter(scope)
+    return entries
+
+
+def inbox_filtered(*, user: User, filters: InboxFilter, now: datetime | None = None) -> QuerySet[Task]:
+    """The user's inbox (`inbox_tasks`: what they may act on, in its order) narrowed by `filters`."""
+    return tasks_of_entries(inbox_entries_filtered(user=user, filters=filters, now=now))
 
 
 @dataclass(frozen=True)
@@ -392,20 +449,46 @@ class InboxFacet:
     kind_label: Any
     step_label: Any
     count: int
+    # More than INBOX_FACET_CAP wait there (`count` is the cap).
+    capped: bool = False
+
+
+# Facet counts stop here ("1000+"): counting every row of a busy step would read them all.
+INBOX_FACET_CAP = 1000
 
 
 def inbox_facets(*, user: User) -> list[InboxFacet]:
-    """How many of the user's tasks wait at each step of each kind (one query), in the kinds' step order."""
-    counts = {
-        (row["flow_task"].flow_class, row["flow_task"].name): row["n"]
-        for row in inbox_tasks(user=user).order_by().values("flow_task").annotate(n=models.Count("pk"))
-    }
+    """How many of the user's tasks wait at each step of each kind, in the kinds' step order, each count capped at
+    INBOX_FACET_CAP: one statement, each step's count reading at most the cap's rows of that step's scope."""
+    scopes = _inbox_scopes(user=user)
+    steps = [
+        (kind, name, step) for kind in case_kinds() for name, step in kind.steps.items() if (kind.key, name) in scopes
+    ]
+    if not steps:
+        return []
+    parts = []
+    params: list[Any] = []
+    for kind, name, _step in steps:
+        rows = InboxEntry.objects.filter(scopes[(kind.key, name)]).values("pk")[: INBOX_FACET_CAP + 1]
+        sql, part_params = rows.query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS step_rows)")
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        row = cursor.fetchone()
     facets = []
-    for kind in case_kinds():
-        for name, step in kind.steps.items():
-            count = counts.get((kind.flow, name), 0)
-            if count:
-                facets.append(InboxFacet(f"{kind.key}:{name}", kind.label, step.label, count))
+    for index, (kind, name, step) in enumerate(steps):
+        count = row[index]
+        if count:
+            facets.append(
+                InboxFacet(
+                    f"{kind.key}:{name}",
+                    kind.label,
+                    step.label,
+                    min(count, INBOX_FACET_CAP),
+                    capped=count > INBOX_FACET_CAP,
+                )
+            )
     return facets
 
 

@@ -97,6 +97,10 @@ class InboxFilterSerializer(serializers.Serializer):
         required=False, allow_blank=True, help_text=_("A step of a kind, e.g. application:head_review.")
     )
     department = serializers.IntegerField(required=False, min_value=1)
+    call = serializers.IntegerField(required=False, min_value=1, help_text=_("A call's id (its applications)."))
+    partner = serializers.IntegerField(
+        required=False, min_value=1, help_text=_("A partner institution's id (its agreements).")
+    )
     overdue = serializers.BooleanField(required=False, default=False)
     due_before = serializers.DateField(required=False)
     q = serializers.CharField(required=False, allow_blank=True, max_length=100, help_text=_("Name, title or number."))

@@ -7,7 +7,7 @@ case: it asks the kind (workflows/kinds.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,14 +20,16 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.models import User
+from accounts.roles import prime_user_rights
 from core.errors import CaseBusy, Conflict, ErrorCode, NotWaitingForRevision, TaskAlreadyDecided, field_error
 from documents.models import Document
 from documents.services import atomic_storing, document_store
-from workflows.kinds import RESUBMIT, CaseKind, kind_of_case, kind_of_task
+from workflows import locks
+from workflows.kinds import RESUBMIT, CaseKind, kind_by_flow, kind_of_case, kind_of_task
 from workflows.models import Decision
 from workflows.nodes import status_after_decision
-from workflows.permissions import OPEN_TASK_STATUSES, act_refusal, on_behalf_data
-from workflows.selectors import access_task, open_task_for_process
+from workflows.permissions import OPEN_TASK_STATUSES, act_refusal, can_view_task, on_behalf_data
+from workflows.selectors import open_task_for_process
 
 if TYPE_CHECKING:
     from django.core.files.base import File
@@ -51,12 +53,25 @@ def _flow_lock(flow: Any, process_id: int) -> Iterator[None]:
         raise CaseBusy()
 
 
+def _task_kind(flow_task: Any) -> CaseKind:
+    kind = kind_by_flow(flow_task.flow_class) if flow_task is not None else None
+    if kind is None:
+        raise Http404(_("No such task."))
+    return kind
+
+
+def _task_locked_read(*, kind: CaseKind, task_id: int | str) -> Task:
+    """The task with its process, case and what the kind's lists show of it, in one query: read under the flow's
+    lock, so it is what the decision changes (nobody moves the flow on meanwhile)."""
+    paths = [kind.case_path(path) for path in kind.related]
+    return Task.objects.select_related("owner", kind.case_path(), *paths).get(pk=task_id)
+
+
 def _complete_locked(*, user: User, task: Task, action: str, before_execute: Callable[..., None]) -> StepOutcome:
-    """Inside the flow's lock: re-read the task, check `act_refusal`, run `before_execute(process, case, step)`,
-    complete the task and let the flow move on."""
+    """Inside the flow's lock, with the task as read under it: check `act_refusal`, run `before_execute(process,
+    case, step)`, complete the task and let the flow move on."""
     kind = kind_of_task(task)
-    assert kind is not None  # access_task answers 404 for tasks of no known kind of case
-    task.refresh_from_db()
+    assert kind is not None  # _task_kind answered 404 for tasks of no known kind of case
     if task.status not in OPEN_TASK_STATUSES:
         raise TaskAlreadyDecided()
     refusal = act_refusal(user, task, action)
@@ -65,7 +80,10 @@ def _complete_locked(*, user: User, task: Task, action: str, before_execute: Cal
         raise PermissionDenied(refusal)
     activation = task.flow_task.activation_class(task)
     if task.status == STATUS.NEW:
-        activation.assign(user)
+        # viewflow's assign() would write the task now and again when it is done: the one write at its end
+        # records the same owner.
+        task.owner = user
+        task.status = STATUS.ASSIGNED
     activation.start(None)
     process = activation.process
     case = getattr(process, kind.case_attr)
@@ -75,15 +93,42 @@ def _complete_locked(*, user: User, task: Task, action: str, before_execute: Cal
     return StepOutcome(kind=kind, case=case, step=task.flow_task.name, status_before=status_before)
 
 
+def _task_complete(*, user: User, task_id: int | str, action: str, before_execute: Callable[..., None]) -> StepOutcome:
+    """`task_complete` inside the caller's transaction (no savepoint of its own: the caller's bounds it)."""
+    try:
+        # The task's node and process, read as its process's flow lock is taken (our flows' lock: one statement).
+        # Someone who may not see the case holds the lock only until the 404 below ends their transaction.
+        found = locks.select_for_update_lock.task_locked(task_id)
+    except (ValueError, TypeError):
+        raise Http404(_("No such task."))
+    except FlowLockFailed:
+        # Busy is only for those who may see the case: to anyone else the task does not exist.
+        flow_task = Task.objects.filter(pk=task_id).values_list("flow_task", flat=True).first()
+        prime_user_rights(user)
+        if not can_view_task(user, _task_locked_read(kind=_task_kind(flow_task), task_id=task_id)):
+            raise Http404(_("No such task."))
+        raise CaseBusy()
+    if found is None:
+        raise Http404(_("No such task."))
+    kind = _task_kind(found[0])
+    prime_user_rights(user)
+    # A kind whose flow locks otherwise takes its own lock too.
+    own_lock = kind.flow.lock_impl is not locks.select_for_update_lock
+    with _flow_lock(kind.flow, found[1]) if own_lock else nullcontext():
+        task = _task_locked_read(kind=kind, task_id=task_id)
+        if not can_view_task(user, task):
+            raise Http404(_("No such task."))
+        return _complete_locked(user=user, task=task, action=action, before_execute=before_execute)
+
+
 def task_complete(*, user: User, task_id: int | str, action: str, before_execute: Callable[..., None]) -> StepOutcome:
     """Take the case's flow lock and complete a human task with `action` (one of its step's actions).
 
     Errors: Http404 if the user may not see the case; PermissionDenied (with the reason) if they see it but may
     not act; TaskAlreadyDecided if it was done first (a double click, someone else); CaseBusy if another
     decision holds the case's lock."""
-    task = access_task(user=user, task_id=task_id)
-    with transaction.atomic(), _flow_lock(kind_of_task(task).flow, task.process_id):  # type: ignore[union-attr]
-        return _complete_locked(user=user, task=task, action=action, before_execute=before_execute)
+    with transaction.atomic():
+        return _task_complete(user=user, task_id=task_id, action=action, before_execute=before_execute)
 
 
 def case_submit(*, case: Any, actor: User) -> Any:
@@ -105,6 +150,7 @@ def case_submit(*, case: Any, actor: User) -> Any:
             if task is None or step is None or RESUBMIT not in step.actions:
                 raise NotWaitingForRevision()
             with _flow_lock(kind.flow, process.pk):
+                task = _task_locked_read(kind=kind, task_id=task.pk)
                 _complete_locked(user=actor, task=task, action=RESUBMIT, before_execute=lambda *args: None)
         case.refresh_from_db()
         kind.submitted(case=case, actor=actor, status_before=status_before, resubmitted=process is not None)
@@ -123,6 +169,19 @@ def _decision_checked(decision: str, comment: str) -> str:
             "comment", _("Say what should change before the case comes back."), ErrorCode.COMMENT_REQUIRED
         )
     return comment
+
+
+def _reread(case: Any) -> None:
+    """The case's columns as they are now (one query), keeping the related objects already read of those links
+    that did not change (refresh_from_db forgets them all, and the messages after a decision read them again)."""
+    fields = [field for field in case._meta.concrete_fields if not field.primary_key]
+    fresh = type(case)._default_manager.filter(pk=case.pk).values(*(field.attname for field in fields)).get()
+    for field in fields:
+        value = fresh[field.attname]
+        if getattr(case, field.attname) != value:
+            setattr(case, field.attname, value)
+            if field.is_relation and field.is_cached(case):
+                field.delete_cached_value(case)
 
 
 def task_decide(*, user: User, task_id: int | str, decision: str, comment: str = "") -> Any:
@@ -163,9 +222,11 @@ def task_decide(*, user: User, task_id: int | str, decision: str, comment: str =
         recorded["status_after"] = status_after
 
     with transaction.atomic():
-        outcome = task_complete(user=user, task_id=task_id, action=decision, before_execute=decide)
+        outcome = _task_complete(user=user, task_id=task_id, action=decision, before_execute=decide)
         kind, case, step = outcome.kind, outcome.case, outcome.step
-        case.refresh_from_db()
+        # A kind's final function may change the case through another object or a queryset (a selection's
+        # publication): read it as it now is.
+        _reread(case)
         if recorded["status_after"] is not None and case.status != recorded["status_after"]:
             # The kind's step statuses and its flow disagree: the timeline would lie, so the decision does not
             # happen (a programming error in the kind, caught by its tests).

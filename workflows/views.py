@@ -29,8 +29,8 @@ from workflows.selectors import (
     access_case_document,
     access_task,
     case_changes_since_last_seen,
+    inbox_entries_filtered,
     inbox_facets,
-    inbox_filtered,
     tasks_for_rows,
     tasks_without_decider,
 )
@@ -130,10 +130,8 @@ def next_task_url(request: HttpRequest) -> str:
     """Where a decision on a task page leads: the next task of the user's inbox as they filtered it, so the next
     case opens at once; the inbox when nothing is left."""
     filters, sort = _saved_filter(request.user)
-    tasks = inbox_filtered(user=request.user, filters=filters)
-    if sort != "due":
-        tasks = tasks.order_by(*SORTS[sort])
-    task_id = tasks.values_list("pk", flat=True).first()
+    entries = inbox_entries_filtered(user=request.user, filters=filters).order_by(*SORTS[sort])
+    task_id = entries.values_list("task_id", flat=True).first()
     return reverse("workflows:task", args=[task_id]) if task_id else reverse("workflows:inbox")
 
 
@@ -159,11 +157,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
         query = request.GET.copy()
         query.pop("page", None)
         InboxView.objects.update_or_create(user=request.user, defaults={"query": query.urlencode()[:500]})
-    tasks = inbox_filtered(user=request.user, filters=filters)
-    if sort != "due":
-        tasks = tasks.order_by(*SORTS[sort])
-    # The page is chosen on the task ids alone (a capped count, no joins of the cases), then read in full.
-    page = CappedPaginator(tasks.values_list("pk", flat=True), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    entries = inbox_entries_filtered(user=request.user, filters=filters).order_by(*SORTS[sort])
+    # The page is chosen on the inbox table alone (a capped count, no joins of the cases), then read in full.
+    page = CappedPaginator(entries.values_list("task_id", flat=True), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
