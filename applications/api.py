@@ -31,6 +31,7 @@ from applications.serializers import (
     ErrorSerializer,
 )
 from core.idempotency import idempotent
+from core.pagination import KeysetPagination
 from core.serializers import FIELD_ERRORS
 from documents.downloads import DOWNLOAD_RESPONSES
 from workflows.case_api import CaseDocumentFileView, CaseDocumentsView, CaseHistoryView
@@ -68,6 +69,8 @@ class CallListView(GenericAPIView):
 
 class ApplicationListView(GenericAPIView):
     serializer_class = ApplicationSerializer
+    # Newest first by keyset (`after` / `before` cursors in the next / previous links) and a capped count.
+    pagination_class = KeysetPagination
 
     def get_queryset(self):
         return application_list(user=self.request.user)

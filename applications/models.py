@@ -290,6 +290,12 @@ class Application(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("mobility application")
         verbose_name_plural = _("mobility applications")
+        indexes = [
+            # The case list's keyset pages, newest first (core.pagination.keyset_page): every case, and a
+            # department's cases narrowed by status, in the list's order.
+            models.Index(fields=["-created_at", "-id"], name="application_newest"),
+            models.Index(fields=["department", "status", "-created_at", "-id"], name="application_dept_status_new"),
+        ]
         constraints = [
             # One live application per applicant and call; a rejected one does not block a new try.
             models.UniqueConstraint(
