@@ -5,6 +5,8 @@ entries, their confirming documents and timeline."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -14,23 +16,28 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.idempotency import idempotent
+from core.pagination import CappedPagination
 from core.serializers import FIELD_ERRORS, ErrorSerializer
 from documents.downloads import DOWNLOAD_RESPONSES, document_response
 from reports.content import shown_content
 from reports.exports import audit_events_response, history_csv_response, history_pdf_response
 from reports.forms import AuditFilterForm, PeriodForm
-from reports.indicators import plan_values
-from reports.models import ActivityKind
-from reports.permissions import can_export_audit_events
+from reports.indicators import MEASURES, Count, Period, plan_values
+from reports.models import ActivityKind, Measure
+from reports.permissions import can_export_audit_events, can_read_register
 from reports.selectors import (
     access_activity,
     access_activity_document,
     access_plan,
+    access_plan_activity,
+    access_plan_indicator,
     access_report,
     activity_documents,
     activity_events,
     activity_list,
     case_history,
+    drill_down_rows,
+    plan_events,
     plan_indicators,
     plan_list,
     report_list,
@@ -38,16 +45,35 @@ from reports.selectors import (
 from reports.serializers import (
     ActionPlanDetailSerializer,
     ActionPlanSerializer,
+    ActionPlanUpdateSerializer,
+    ActionPlanWriteSerializer,
     ActivityDocumentSerializer,
     ActivityDocumentUploadSerializer,
     ActivityEventSerializer,
     ActivitySerializer,
     ActivityUpdateSerializer,
+    IndicatorRecordSerializer,
+    IndicatorValuesSerializer,
+    PeriodReportCreateSerializer,
     PeriodReportDetailSerializer,
     PeriodReportSerializer,
+    PeriodReportUpdateSerializer,
+    PlanActivityWriteSerializer,
+    PlanEventSerializer,
+    PlanIndicatorWriteSerializer,
     ReportEventSerializer,
 )
-from reports.services import activity_create, activity_document_attach, activity_update
+from reports.services import (
+    activity_create,
+    activity_document_attach,
+    activity_update,
+    plan_activity_save,
+    plan_create,
+    plan_indicator_save,
+    plan_update,
+    report_create,
+    report_update,
+)
 from workflows.case_api import CaseHistoryView
 from workflows.services import case_submit
 
@@ -287,6 +313,8 @@ class ActivityHistoryView(GenericAPIView):
 # --- the action plan (/api/v1/plans/) -------------------------------------------------------------------------------
 
 PLANS = ["plans"]
+PLAN_NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No plan for this year, or not yours to see.")
+PLAN_FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Only the office's staff edit the plan.")
 
 
 class PlanListView(GenericAPIView):
@@ -301,6 +329,20 @@ class PlanListView(GenericAPIView):
     def get(self, request):
         page = self.paginate_queryset(plan_list(user=request.user))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        tags=PLANS,
+        operation_id="plans_create",
+        summary="Create a year's action plan",
+        request=ActionPlanWriteSerializer,
+        responses={201: ActionPlanSerializer, 400: FIELD_ERRORS, 403: PLAN_FORBIDDEN},
+    )
+    @idempotent
+    def post(self, request):
+        body = ActionPlanWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        plan = plan_create(actor=request.user, **body.validated_data)
+        return Response(ActionPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
 
 class PlanDetailView(GenericAPIView):
@@ -333,6 +375,21 @@ class PlanDetailView(GenericAPIView):
         context = {"request": request, "period": period, "indicators": indicators, "values": values}
         return Response(ActionPlanDetailSerializer(plan, context=context).data)
 
+    @extend_schema(
+        tags=PLANS,
+        operation_id="plans_update",
+        summary="Change the plan's titles or approval",
+        request=ActionPlanUpdateSerializer,
+        responses={200: ActionPlanSerializer, 400: FIELD_ERRORS, 403: PLAN_FORBIDDEN, 404: PLAN_NOT_FOUND},
+    )
+    @idempotent
+    def patch(self, request, year: int):
+        plan = access_plan(user=request.user, year=year)
+        body = ActionPlanUpdateSerializer(plan, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        plan = plan_update(plan=plan, actor=request.user, **body.validated_data)
+        return Response(ActionPlanSerializer(plan).data)
+
 
 # --- period reports (/api/v1/period-reports/) ------------------------------------------------------------------------
 
@@ -353,6 +410,43 @@ class PeriodReportListView(GenericAPIView):
         page = self.paginate_queryset(report_list(user=request.user))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
+    @extend_schema(
+        tags=REPORTS,
+        operation_id="period_reports_create",
+        summary="Prepare a report on a plan for a period",
+        description="A draft for the department (a coordinator: one of theirs), numbers counted live until the "
+        "prorector approves it. `preset` h1, h2 or year of the plan's year, or custom with date_from and date_to.",
+        request=PeriodReportCreateSerializer,
+        responses={201: PeriodReportSerializer, 400: FIELD_ERRORS, 403: REGISTER_FORBIDDEN},
+    )
+    @idempotent
+    def post(self, request):
+        body = PeriodReportCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            plan = access_plan(user=request.user, year=data["plan"])
+        except Http404:
+            raise serializers.ValidationError({"plan": [_("No plan for this year.")]}) from None
+        form = PeriodForm(
+            {"preset": data["preset"], "date_from": data.get("date_from"), "date_to": data.get("date_to")},
+            year=plan.year,
+        )
+        if not form.is_valid():
+            raise serializers.ValidationError(
+                {field: [str(error) for error in errors] for field, errors in form.errors.items()}
+            )
+        period = form.period()
+        report = report_create(
+            actor=request.user,
+            plan=plan,
+            department=data["department"],
+            period_start=period.start,
+            period_end=period.end,
+            title=data.get("title", ""),
+        )
+        return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
+
 
 class PeriodReportDetailView(GenericAPIView):
     serializer_class = PeriodReportDetailSerializer
@@ -367,6 +461,33 @@ class PeriodReportDetailView(GenericAPIView):
     )
     def get(self, request, report_id: int):
         report = access_report(user=request.user, report_id=report_id)
+        context = {"request": request, "content": shown_content(report)}
+        return Response(PeriodReportDetailSerializer(report, context=context).data)
+
+    @extend_schema(
+        tags=REPORTS,
+        operation_id="period_reports_update",
+        summary="Write the summary and the qualitative notes per indicator",
+        description="While the report is a draft or sent back; the notes sent replace those indicators' notes.",
+        request=PeriodReportUpdateSerializer,
+        responses={
+            200: PeriodReportDetailSerializer,
+            400: FIELD_ERRORS,
+            403: REGISTER_FORBIDDEN,
+            404: REPORT_NOT_FOUND,
+            409: OpenApiResponse(ErrorSerializer, description="With its approvers or decided (`report_not_editable`)."),
+        },
+    )
+    @idempotent
+    def patch(self, request, report_id: int):
+        report = access_report(user=request.user, report_id=report_id)
+        body = PeriodReportUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        notes = {note["indicator"]: note["text"] for note in body.validated_data.get("notes", [])}
+        report = report_update(
+            report=report, actor=request.user, summary=body.validated_data.get("summary"), notes=notes
+        )
+        report = access_report(user=request.user, report_id=report.pk)
         context = {"request": request, "content": shown_content(report)}
         return Response(PeriodReportDetailSerializer(report, context=context).data)
 
@@ -407,3 +528,197 @@ class PeriodReportHistoryView(CaseHistoryView):
     )
     def get(self, request, **kwargs):
         return super().get(request, **kwargs)
+
+
+# --- editing the plan (/api/v1/plans/…) ------------------------------------------------------------------------------
+
+
+class PlanActivityListView(GenericAPIView):
+    serializer_class = PlanActivityWriteSerializer
+
+    @extend_schema(
+        tags=PLANS,
+        operation_id="plans_activities_create",
+        summary="Add an activity to the plan",
+        description="Its number (unique in the plan), goal and target code, and texts in both languages.",
+        responses={201: PlanActivityWriteSerializer, 400: FIELD_ERRORS, 403: PLAN_FORBIDDEN, 404: PLAN_NOT_FOUND},
+    )
+    @idempotent
+    def post(self, request, year: int):
+        plan = access_plan(user=request.user, year=year)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        activity = plan_activity_save(plan=plan, actor=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(activity).data, status=status.HTTP_201_CREATED)
+
+
+class PlanActivityDetailView(GenericAPIView):
+    serializer_class = PlanActivityWriteSerializer
+
+    @extend_schema(
+        tags=PLANS,
+        operation_id="plans_activities_update",
+        summary="Change an activity of the plan",
+        responses={200: PlanActivityWriteSerializer, 400: FIELD_ERRORS, 403: PLAN_FORBIDDEN, 404: PLAN_NOT_FOUND},
+    )
+    @idempotent
+    def patch(self, request, year: int, activity_id: int):
+        plan = access_plan(user=request.user, year=year)
+        activity = access_plan_activity(plan=plan, activity_id=activity_id)
+        serializer = self.get_serializer(activity, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        activity = plan_activity_save(plan=plan, actor=request.user, activity=activity, **serializer.validated_data)
+        return Response(self.get_serializer(activity).data)
+
+
+class PlanIndicatorListView(GenericAPIView):
+    serializer_class = PlanIndicatorWriteSerializer
+
+    @extend_schema(
+        tags=PLANS,
+        operation_id="plans_indicators_create",
+        summary="Add an indicator to an activity of the plan",
+        description="Baseline, target, responsible unit, controller (both languages), reporting cycle, what Körpü "
+        "counts for it (`measure`, empty: reported by hand) and the kinds of its confirming documents.",
+        responses={201: PlanIndicatorWriteSerializer, 400: FIELD_ERRORS, 403: PLAN_FORBIDDEN, 404: PLAN_NOT_FOUND},
+    )
+    @idempotent
+    def post(self, request, year: int):
+        plan = access_plan(user=request.user, year=year)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        indicator = plan_indicator_save(plan=plan, actor=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(indicator).data, status=status.HTTP_201_CREATED)
+
+
+class PlanIndicatorDetailView(GenericAPIView):
+    serializer_class = PlanIndicatorWriteSerializer
+
+    @extend_schema(
+        tags=PLANS,
+        operation_id="plans_indicators_update",
+        summary="Change an indicator of the plan",
+        responses={200: PlanIndicatorWriteSerializer, 400: FIELD_ERRORS, 403: PLAN_FORBIDDEN, 404: PLAN_NOT_FOUND},
+    )
+    @idempotent
+    def patch(self, request, year: int, indicator_id: int):
+        indicator = access_plan_indicator(user=request.user, year=year, indicator_id=indicator_id)
+        plan = indicator.activity.plan
+        serializer = self.get_serializer(indicator, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        indicator = plan_indicator_save(plan=plan, actor=request.user, indicator=indicator, **serializer.validated_data)
+        return Response(self.get_serializer(indicator).data)
+
+
+class PlanHistoryView(GenericAPIView):
+    serializer_class = PlanEventSerializer
+
+    @extend_schema(
+        tags=PLANS,
+        operation_id="plans_history",
+        summary="The plan's changes, newest first",
+        responses={200: PlanEventSerializer(many=True), 404: PLAN_NOT_FOUND},
+    )
+    def get(self, request, year: int):
+        plan = access_plan(user=request.user, year=year)
+        page = self.paginate_queryset(plan_events(plan=plan))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+# --- indicators and the records behind them (/api/v1/indicators/) ---------------------------------------------------
+
+INDICATORS = ["indicators"]
+PERIOD_PARAMETERS = [
+    OpenApiParameter("year", int, required=False, description="The year of the presets (default: this year)."),
+    OpenApiParameter("preset", str, enum=["year", "h1", "h2", "custom"], required=False),
+    OpenApiParameter("date_from", OpenApiTypes.DATE, required=False),
+    OpenApiParameter("date_to", OpenApiTypes.DATE, required=False),
+]
+INDICATOR_NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such indicator, or not yours to see.")
+
+
+def _period(request) -> Period:
+    value = request.query_params.get("year", "")
+    year = int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else timezone.localdate().year
+    form = PeriodForm(request.query_params, year=year)
+    if not form.is_valid():
+        raise serializers.ValidationError(
+            {field: [str(error) for error in errors] for field, errors in form.errors.items()}
+        )
+    return form.period()
+
+
+def _indicator_value(measure: str, count: Count) -> dict:
+    return {
+        "measure": measure,
+        "label": str(Measure(measure).label),
+        "value": count.value,
+        "breakdown": count.breakdown,
+        "by_stage": count.by_stage,
+        "lists": [{"key": record_list.key, "label": record_list.label} for record_list in count.lists],
+    }
+
+
+class IndicatorListView(GenericAPIView):
+    serializer_class = IndicatorValuesSerializer
+    pagination_class = None
+
+    @extend_schema(
+        tags=INDICATORS,
+        operation_id="indicators_list",
+        summary="Every number Körpü counts, for a period",
+        description="The plan's measures and the office's others (effective agreements, implementation of "
+        "agreements), each with its breakdowns and the names of its lists of records.",
+        parameters=PERIOD_PARAMETERS,
+        responses={200: IndicatorValuesSerializer, 400: FIELD_ERRORS, 403: REGISTER_FORBIDDEN},
+    )
+    def get(self, request):
+        if not can_read_register(request.user):
+            raise PermissionDenied(_("The indicators are for the office's staff and the auditor."))
+        period = _period(request)
+        rows = [_indicator_value(measure, compute(period)) for measure, compute in MEASURES.items()]
+        return Response({"period_start": period.start, "period_end": period.end, "indicators": rows})
+
+
+class IndicatorRecordsView(GenericAPIView):
+    serializer_class = IndicatorRecordSerializer
+    pagination_class = CappedPagination
+
+    @extend_schema(
+        tags=INDICATORS,
+        operation_id="indicators_records",
+        summary="The records behind a number, a page at a time, with their confirming documents",
+        description="`list` names one of the number's lists (mobility: took_place, approved, nominated; agreements: "
+        "agreements, effective); the number's own by default. `count` stops at 1,001 (then more).",
+        parameters=[*PERIOD_PARAMETERS, OpenApiParameter("list", str, required=False)],
+        responses={200: IndicatorRecordSerializer(many=True), 400: FIELD_ERRORS, 404: INDICATOR_NOT_FOUND},
+    )
+    def get(self, request, measure: str):
+        if measure not in MEASURES or not can_read_register(request.user):
+            raise Http404(_("No such indicator."))
+        count = MEASURES[measure](_period(request))
+        record_list = count.record_list(request.query_params.get("list", ""))
+        if record_list is None:
+            raise Http404(_("No such indicator."))
+        page = self.paginate_queryset(record_list.rows)
+        rows = drill_down_rows(record_list=record_list, rows=list(page))
+        data = [
+            {
+                "label": row.record.label,
+                "url": request.build_absolute_uri(row.record.url),
+                "detail": row.record.detail,
+                "documents": [
+                    {
+                        "id": document.pk,
+                        "kind": document.kind,
+                        "version": document.version,
+                        "original_name": document.original_name,
+                        "sha256": document.sha256,
+                        "url": request.build_absolute_uri(document.get_absolute_url()),
+                    }
+                    for document in row.documents
+                ],
+            }
+            for row in rows
+        ]
+        return self.get_paginated_response(data)

@@ -1,6 +1,8 @@
 """The dashboard's numbers and charts for a year: mobility by half-year and programme, agreements in force by country
-and type, and the plan's progress (value against target per indicator). Each is counted once and kept in the cache
-for DASHBOARD_CACHE_SECONDS (the page says as of when), so the page answers fast whatever the size of the data."""
+and type, and the plan's progress (value against target per indicator). They are pre-aggregated: the Celery beat job
+(reports.tasks.dashboard_refresh_task, every KORPU_DASHBOARD_REFRESH_SECONDS) counts this year and the last in every
+language into a DashboardSnapshot row; the page reads that row (and says as of when), so it answers fast whatever the
+size of the data. A year nobody counted yet (an older one) is counted by its first reader and kept."""
 
 from __future__ import annotations
 
@@ -9,18 +11,19 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone
+from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 
 from reports.indicators import Period, agreements_in_force, mobility_took_place, plan_values
-from reports.models import ActionPlan, PlanIndicator
+from reports.models import ActionPlan, DashboardSnapshot, PlanIndicator
 from reports.report_files import bar_chart, progress_chart
 
 CHARTS = ("mobility", "agreements", "progress")
 
 
 def _seconds() -> int:
-    return int(getattr(settings, "KORPU_DASHBOARD_CACHE_SECONDS", 600))
+    return int(getattr(settings, "KORPU_DASHBOARD_REFRESH_SECONDS", 600))
 
 
 def mobility_by_half_and_programme(year: int) -> dict[str, dict[str, int]]:
@@ -59,38 +62,48 @@ def plan_progress(year: int) -> list[dict[str, Any]]:
     ]
 
 
+def _count(year: int) -> dict[str, Any]:
+    return {
+        "mobility": mobility_by_half_and_programme(year),
+        "agreements": agreements_by_country_and_type(year),
+        "progress": plan_progress(year),
+    }
+
+
+def dashboard_snapshot_refresh(year: int) -> list[DashboardSnapshot]:
+    """Count the year's numbers now, in every language, and keep them (one row per year and language, replaced)."""
+    snapshots = []
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            data = _count(year)
+        snapshot, _created = DashboardSnapshot.objects.update_or_create(
+            year=year, language=language, defaults={"data": data, "computed_at": timezone.now()}
+        )
+        snapshots.append(snapshot)
+    return snapshots
+
+
 def dashboard_data(year: int) -> dict[str, Any]:
-    """The numbers of the three charts, counted once per cache period (with when)."""
-    key = f"reports:dashboard:{year}:{get_language()}"
-    data = cache.get(key)
-    if data is None:
-        data = {
-            "as_of": timezone.now().isoformat(),
-            "mobility": mobility_by_half_and_programme(year),
-            "agreements": agreements_by_country_and_type(year),
-            "progress": plan_progress(year),
-        }
-        cache.set(key, data, _seconds())
-    return data
+    """The numbers of the three charts as last counted (with when); a year never counted is counted now."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    snapshot = DashboardSnapshot.objects.filter(year=year, language=language).first()
+    if snapshot is None:
+        with transaction.atomic():
+            snapshots = {s.language: s for s in dashboard_snapshot_refresh(year)}
+        snapshot = snapshots.get(language) or next(iter(snapshots.values()))
+    return {"as_of": snapshot.computed_at.isoformat(), **snapshot.data}
 
 
 def dashboard_chart(year: int, chart: str, *, title: str) -> bytes:
-    key = f"reports:chart:{year}:{chart}:{get_language()}"
+    """The chart as PNG, drawn once per snapshot (the cache key carries when it was counted)."""
+    data = dashboard_data(year)
+    key = f"reports:chart:{year}:{chart}:{translation.get_language()}:{data['as_of']}"
     png = cache.get(key)
     if png is None:
-        data = dashboard_data(year)
         png = (
             progress_chart(data["progress"], title=title)
             if chart == "progress"
             else bar_chart(data[chart], title=title)
         )
-        cache.set(key, png, _seconds())
+        cache.set(key, png, 2 * _seconds())
     return png
-
-
-def dashboard_refresh(year: int) -> None:
-    """Count again now (the Celery beat job may call it, so the first reader never waits)."""
-    cache.delete_many(
-        [f"reports:dashboard:{year}:{get_language()}"] + [f"reports:chart:{year}:{c}:{get_language()}" for c in CHARTS]
-    )
-    dashboard_data(year)

@@ -4,6 +4,7 @@ English. Called once by `load_demo`; loading it again changes nothing."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -367,6 +368,25 @@ PLAN_2025: list[tuple[Any, ...]] = [
 ]
 
 
+# The kinds of confirming document a controller checks each counted indicator on (documents.models.DocumentKind).
+DOCUMENT_KINDS: dict[str, list[str]] = {
+    Measure.FACULTIES_REACHED: ["minutes", "participant_list"],
+    Measure.INTERNSHIP_STUDENTS: ["decision_letter", "nomination_letter"],
+    Measure.FAIRS: ["order", "participant_list"],
+    Measure.MEMBERSHIPS: ["certificate", "payment"],
+    Measure.AGREEMENTS_NEW: ["signed_agreement"],
+    Measure.RANKINGS: ["ranking_submission"],
+    Measure.PROCEDURES: ["order", "regulation"],
+    Measure.MOBILITY: ["decision_letter", "nomination_letter"],
+    Measure.AGREEMENTS_ACTIVE: ["signed_agreement"],
+    Measure.GRANTS_SUBMITTED: ["award_letter", "grant_application"],
+    Measure.ONLINE_TRAINING: ["certificate", "participant_list"],
+    Measure.INTERNSHIP_PROGRAMMES: ["signed_agreement"],
+    Measure.DOUBLE_DEGREES: ["signed_agreement"],
+    Measure.SCIENTIFIC_EVENTS: ["participant_list", "programme"],
+}
+
+
 @transaction.atomic
 def load_plan_2025() -> ActionPlan:
     """The 2025 plan, made once (a plan of that year already there is left as it is)."""
@@ -412,5 +432,47 @@ def load_plan_2025() -> ActionPlan:
             documents_en=documents[1],
             reporting_cycle=cycle,
             measure=measure,
+            document_kinds=DOCUMENT_KINDS.get(measure, []),
         )
     return plan
+
+
+# The register's entries of 2025 the demo starts with (the office records more on the register's pages):
+# (kind, category, title, first day, last day, department code, extra fields).
+REGISTER_2025: list[tuple[Any, ...]] = [
+    ("event", "faculty_meeting", "Erasmus+ information day at Computer Engineering", date(2025, 2, 20), None, "ce",
+     {"participants_count": 64, "organisation": "International Relations Department"}),
+    ("event", "fair_abroad", "Study in Azerbaijan, Istanbul education fair", date(2025, 3, 14), date(2025, 3, 16),
+     None, {"country": "TR", "location": "Istanbul", "participants_count": 3}),
+    ("procedure", "exchange", "Regulation on student exchanges", date(2025, 4, 10), None, None, {}),
+    ("online_training", "online_course", "Virtual exchange: sustainable cities", date(2025, 5, 5), None, None,
+     {"students_count": 25, "staff_count": 4, "organisation": "Erasmus+ Virtual Exchange"}),
+    ("membership", "organisation", "European Association for International Education (EAIE)", date(2024, 1, 15),
+     None, None, {"outcome": "active", "amount": Decimal("1200.00"), "country": "NL"}),
+    ("event", "conference", "International conference on engineering education", date(2025, 10, 15),
+     date(2025, 10, 16), "ce", {"participants_count": 120, "partners": "TU Berlin\nUniversité de Strasbourg"}),
+]  # fmt: skip
+
+
+def load_register_2025(*, actor: Any, departments: dict[str, Any]) -> list[Any]:
+    """The register's 2025 entries (each once, found by its title), recorded through the register's service so
+    each has its timeline line."""
+    from reports.models import Activity
+    from reports.services import activity_create
+
+    entries = []
+    for kind, category, title, start, end, department, extra in REGISTER_2025:
+        entry = Activity.objects.filter(title=title).first()
+        if entry is None:
+            entry = activity_create(
+                actor=actor,
+                kind=kind,
+                category=category,
+                title=title,
+                start_date=start,
+                end_date=end,
+                department=departments.get(department) if department else None,
+                **extra,
+            )
+        entries.append(entry)
+    return entries

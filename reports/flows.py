@@ -18,7 +18,7 @@ from reports.models import PeriodReport, ReportEvent, ReportProcess, ReportStatu
 from reports.permissions import can_view_report
 from workflows import kinds, locks
 from workflows.models import Decision
-from workflows.nodes import CaseOutcome, CaseStep
+from workflows.nodes import CaseEnd, CaseOutcome, CaseStep, CaseSwitch
 
 
 def _decided(decision: str):
@@ -32,14 +32,14 @@ class ReportFlow(flow.Flow):
     start = flow.StartHandle(this.start_case).Next(this.head_review)
     head_review = CaseStep().Next(this.after_head)
     after_head = (
-        flow.Switch()
+        CaseSwitch()
         .Case(this.prorector_review, _decided(Decision.APPROVE))
         .Case(this.revise, _decided(Decision.REQUEST_CHANGES))
         .Default(this.reject)
     )
     prorector_review = CaseStep().Next(this.after_prorector)
     after_prorector = (
-        flow.Switch()
+        CaseSwitch()
         .Case(this.approve, _decided(Decision.APPROVE))
         .Case(this.revise, _decided(Decision.REQUEST_CHANGES))
         .Default(this.reject)
@@ -48,7 +48,7 @@ class ReportFlow(flow.Flow):
     revise = CaseStep().Assign(lambda activation: activation.process.report.created_by).Next(this.head_review)
     approve = CaseOutcome(this.approve_case, status=ReportStatus.APPROVED).Next(this.end)
     reject = CaseOutcome(this.reject_case, status=ReportStatus.REJECTED).Next(this.end)
-    end = flow.End()
+    end = CaseEnd()
 
     def start_case(self, activation, *, report):
         activation.process.report = report

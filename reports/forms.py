@@ -15,9 +15,9 @@ from core.forms import add_service_errors
 from documents.models import DocumentKind
 from documents.validation import accept_attribute
 from reports.indicators import Period
-from reports.models import ActionPlan, Activity, ActivityKind
+from reports.models import ActionPlan, Activity, ActivityKind, PlanActivity, PlanIndicator
 from reports.selectors import AuditFilter, audit_sources
-from reports.services import ACTIVITY_FIELDS
+from reports.services import ACTIVITY_FIELDS, PLAN_ACTIVITY_FIELDS, PLAN_FIELDS, PLAN_INDICATOR_FIELDS
 
 
 class AuditFilterForm(forms.Form):
@@ -212,3 +212,55 @@ class ReportNotesForm(forms.Form):
 
     def notes(self) -> dict[int, str]:
         return {indicator.pk: self.cleaned_data.get(name, "") for indicator, name in self.indicator_fields}
+
+
+class _ServiceValidated(forms.ModelForm):
+    """A plan form parses the input; the service validates the model (reports.services)."""
+
+    def _post_clean(self):
+        pass
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        add_service_errors(self, error)
+
+
+class PlanForm(_ServiceValidated):
+    class Meta:
+        model = ActionPlan
+        fields = list(PLAN_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["year"]
+
+
+class PlanActivityForm(_ServiceValidated):
+    class Meta:
+        model = PlanActivity
+        fields = list(PLAN_ACTIVITY_FIELDS)
+        widgets = {"name_az": forms.Textarea(attrs={"rows": 2}), "name_en": forms.Textarea(attrs={"rows": 2})}
+
+
+class PlanIndicatorForm(_ServiceValidated):
+    document_kinds = forms.MultipleChoiceField(
+        label=_("Kinds of confirming document"),
+        choices=DocumentKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = PlanIndicator
+        fields = list(PLAN_INDICATOR_FIELDS)
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2})
+            for name in PLAN_INDICATOR_FIELDS
+            if name.endswith(("_az", "_en")) and not name.startswith(("responsible", "controller", "documents"))
+        }
+
+    def __init__(self, *args, plan: ActionPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = PlanActivity.objects.filter(plan=plan).order_by("position")
+        if self.instance.pk:
+            self.initial["document_kinds"] = self.instance.document_kinds

@@ -245,6 +245,10 @@ class Measure(models.TextChoices):
     INTERNSHIP_PROGRAMMES = "internship_programmes", _("Internship programmes with new agreements")
     DOUBLE_DEGREES = "double_degrees", _("Double-degree programmes")
     SCIENTIFIC_EVENTS = "scientific_events", _("International scientific events organised")
+    # Counted for the office beyond the 2025 plan (an edited or later plan may use them).
+    AGREEMENTS_EFFECTIVE = "agreements_effective", _("Effective agreements (with a mobility in the period)")
+    AGREEMENTS_IMPLEMENTATION = "agreements_implementation", _("Implementation of agreements (places used, %)")
+    INCOMING_MOBILITY = "incoming_mobility", _("Incoming students and staff (nominated by partners)")
 
 
 class ActionPlan(models.Model):
@@ -315,6 +319,8 @@ class PlanIndicator(models.Model):
     documents_en = models.CharField(_("confirming documents (English)"), max_length=255)
     reporting_cycle = models.CharField(_("reporting"), max_length=12, choices=ReportingCycle.choices)
     measure = models.CharField(_("counted as"), max_length=30, choices=Measure.choices, blank=True)
+    # The kinds of confirming document (documents.models.DocumentKind values) a controller checks the number on.
+    document_kinds = models.JSONField(_("kinds of confirming document"), default=list, blank=True)
 
     class Meta:
         ordering = ["activity__plan", "activity__position", "code"]
@@ -326,6 +332,35 @@ class PlanIndicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.quantitative_en}"
+
+    @property
+    def document_kind_labels(self) -> list[str]:
+        return [str(DocumentKind(kind).label) for kind in self.document_kinds if kind in DocumentKind.values]
+
+
+class PlanEvent(CaseEventBase):
+    """One line of a plan's timeline: the plan, an activity or an indicator added or changed (which fields, from what
+    to what). Append-only."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Plan created")
+        UPDATED = "updated", _("Plan changed")
+        ACTIVITY_ADDED = "activity_added", _("Activity added")
+        ACTIVITY_CHANGED = "activity_changed", _("Activity changed")
+        INDICATOR_ADDED = "indicator_added", _("Indicator added")
+        INDICATOR_CHANGED = "indicator_changed", _("Indicator changed")
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.PROTECT, related_name="events", verbose_name=_("plan"))
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("plan event")
+        verbose_name_plural = _("plan events")
+        triggers = append_only_triggers()
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
 
 
 # --- period reports (a kind of case: the office prepares, the department head and the prorector approve) -------------
@@ -446,3 +481,22 @@ class ReportProcess(Process):
     class Meta:
         verbose_name = _("report approval")
         verbose_name_plural = _("report approvals")
+
+
+class DashboardSnapshot(models.Model):
+    """The dashboard's numbers of one year in one language, counted ahead by the Celery beat job
+    (reports.tasks.dashboard_refresh_task), so the page reads one row whatever the size of the data and says as of
+    when (`computed_at`)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    language = models.CharField(_("language"), max_length=10)
+    data = models.JSONField(_("numbers"))
+    computed_at = models.DateTimeField(_("counted"))
+
+    class Meta:
+        verbose_name = _("dashboard snapshot")
+        verbose_name_plural = _("dashboard snapshots")
+        constraints = [models.UniqueConstraint(fields=["year", "language"], name="reports_dashboard_once")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.language} {self.computed_at:%Y-%m-%d %H:%M}"

@@ -57,3 +57,8 @@ def can_prepare_report(user: User | AnonymousUser, report: Any = None) -> bool:
 
 def can_view_report(user: User | AnonymousUser, report: Any) -> bool:
     return can_read_register(user)
+
+
+def can_edit_plan(user: User | AnonymousUser) -> bool:
+    """The action plan (its goals, activities, indicators, targets): the office's staff who keep the register."""
+    return bool(user.is_authenticated and has_role(user, *REGISTER_WRITER_ROLES))

@@ -17,7 +17,9 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -27,9 +29,19 @@ from viewflow.workflow.models import Task
 
 from accounts.models import User
 from core.models import CaseEventBase
-from documents.models import Document
+from core.pagination import CappedPaginator
+from documents.models import Document, DocumentStatus
 from notifications.models import Notification
-from reports.models import ActionPlan, Activity, ActivityEvent, PeriodReport, PlanIndicator
+from reports.indicators import Record, RecordList
+from reports.models import (
+    ActionPlan,
+    Activity,
+    ActivityEvent,
+    PeriodReport,
+    PlanActivity,
+    PlanEvent,
+    PlanIndicator,
+)
 from reports.permissions import can_export_case_history, can_read_register, can_view_report
 from workflows.kinds import CaseKind, case_kinds, kind_by_key
 from workflows.selectors import access_case, case_documents, case_events
@@ -389,6 +401,27 @@ def plan_indicators(*, plan: ActionPlan) -> QuerySet[PlanIndicator]:
     )
 
 
+def plan_activities(*, plan: ActionPlan) -> QuerySet[PlanActivity]:
+    """The plan's activities, each with its indicators (two queries)."""
+    return (
+        PlanActivity.objects.filter(plan=plan)
+        .prefetch_related(models.Prefetch("indicators", PlanIndicator.objects.order_by("code")))
+        .order_by("position")
+    )
+
+
+def access_plan_activity(*, plan: ActionPlan, activity_id: int | str) -> PlanActivity:
+    """An activity of a plan already fetched through access_plan; 404 for another plan's."""
+    try:
+        return PlanActivity.objects.get(plan=plan, pk=activity_id)
+    except (PlanActivity.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such activity of the plan.")) from None
+
+
+def plan_events(*, plan: ActionPlan) -> QuerySet[PlanEvent]:
+    return PlanEvent.objects.filter(plan=plan).select_related("actor").order_by("-created_at", "-pk")
+
+
 def access_plan_indicator(*, user: User | AnonymousUser, year: int | str, indicator_id: int | str) -> PlanIndicator:
     plan = access_plan(user=user, year=year)
     try:
@@ -437,3 +470,56 @@ def access_reports_document(*, user: User | AnonymousUser, case_id: int | str, d
         access_report(user=user, report_id=case_id)
         return document
     raise Http404(_("No such document."))
+
+
+# --- the drill-down: the records behind a number, a page at a time, with their confirming documents ----------------
+
+DRILL_DOWN_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class DrillRow:
+    record: Record
+    documents: list[Document]
+
+
+def confirming_documents(
+    owners: list[models.Model], kinds: tuple[str, ...] | None = None
+) -> dict[tuple[int, int], list[Document]]:
+    """The documents of the given records (their cases; of these kinds if given), by (content type id, record id):
+    one query per model, rejected versions left out, each kind's newest version first."""
+    by_model: dict[type[models.Model], set[int]] = {}
+    for owner in owners:
+        by_model.setdefault(type(owner), set()).add(owner.pk)
+    found: dict[tuple[int, int], list[Document]] = {}
+    for model, ids in by_model.items():
+        content_type = ContentType.objects.get_for_model(model)
+        documents = (
+            Document.objects.filter(case_type=content_type, case_id__in=ids)
+            .exclude(status=DocumentStatus.REJECTED)
+            .order_by("case_id", "kind", "-version")
+        )
+        if kinds is not None:
+            documents = documents.filter(kind__in=kinds)
+        for document in documents:
+            found.setdefault((content_type.pk, document.case_id), []).append(document)
+    return found
+
+
+def drill_down_page(*, record_list: RecordList, page_number: Any) -> tuple[Page[Any], list[DrillRow]]:
+    """One page of a number's records (CappedPaginator: the count stops at COUNT_CAP), each with its documents."""
+    page = CappedPaginator(record_list.rows, DRILL_DOWN_PER_PAGE).get_page(page_number)
+    return page, drill_down_rows(record_list=record_list, rows=list(page.object_list))
+
+
+def drill_down_rows(*, record_list: RecordList, rows: list[Any]) -> list[DrillRow]:
+    """The rows of a page as records, each with its confirming documents (one query per model on the page)."""
+    owners = [getattr(row, record_list.owner) if record_list.owner else row for row in rows]
+    documents = confirming_documents(owners, record_list.document_kinds)
+    return [
+        DrillRow(
+            record_list.record(row),
+            documents.get((ContentType.objects.get_for_model(type(owner)).pk, owner.pk), []),
+        )
+        for row, owner in zip(rows, owners, strict=True)
+    ]

@@ -1,4 +1,4 @@
-"""The activity register in the API."""
+"""The activity register, the action plan (read and edited), period reports and the indicators in the API."""
 
 from __future__ import annotations
 
@@ -19,13 +19,15 @@ from reports.models import (
     Measure,
     Outcome,
     PeriodReport,
+    PlanActivity,
+    PlanEvent,
     PlanIndicator,
     ProjectRole,
     ReportEvent,
     ReportingCycle,
     ReportStatus,
 )
-from reports.services import ACTIVITY_FIELDS
+from reports.services import ACTIVITY_FIELDS, PLAN_ACTIVITY_FIELDS, PLAN_FIELDS, PLAN_INDICATOR_FIELDS
 
 _CHOICE_FIELDS: dict[str, type] = {}
 
@@ -207,3 +209,128 @@ class ReportEventSerializer(serializers.ModelSerializer):
         model = ReportEvent
         fields = ["id", "created_at", "actor", "action", "step", "comment", "status_before", "status_after", "data"]
         read_only_fields = fields
+
+
+# --- editing the plan ---------------------------------------------------------------------------------------------
+
+
+class _ParsedOnly(serializers.ModelSerializer):
+    def get_validators(self):
+        # The service validates the model (reports.services); the serializer only parses the input.
+        return []
+
+
+class ActionPlanWriteSerializer(_ParsedOnly):
+    class Meta:
+        model = ActionPlan
+        fields = ["id", *PLAN_FIELDS]
+        read_only_fields = ["id"]
+        extra_kwargs = {"year": {"validators": []}}
+
+
+class ActionPlanUpdateSerializer(ActionPlanWriteSerializer):
+    class Meta(ActionPlanWriteSerializer.Meta):
+        read_only_fields = ["id", "year"]
+
+
+class PlanActivityWriteSerializer(_ParsedOnly):
+    class Meta:
+        model = PlanActivity
+        fields = ["id", *PLAN_ACTIVITY_FIELDS]
+        read_only_fields = ["id"]
+
+
+class PlanIndicatorWriteSerializer(_ParsedOnly):
+    """An indicator as the office writes it: `activity` is the id of one of the plan's activities."""
+
+    activity = serializers.PrimaryKeyRelatedField(queryset=PlanActivity.objects.all())
+    reporting_cycle = _choice_field(ReportingCycle, "ReportingCycle")
+    measure = _choice_field(Measure, "PlanMeasure", required=False, allow_blank=True)
+    document_kinds = serializers.ListField(
+        child=DocumentKindField(), required=False, help_text=_("The kinds of confirming document.")
+    )
+
+    class Meta:
+        model = PlanIndicator
+        fields = ["id", *PLAN_INDICATOR_FIELDS]
+        read_only_fields = ["id"]
+
+
+class PlanEventSerializer(serializers.ModelSerializer):
+    actor = PersonSerializer(read_only=True, allow_null=True)
+    action = _choice_field(PlanEvent.Action, "PlanEventAction", read_only=True)
+
+    class Meta:
+        model = PlanEvent
+        fields = ["id", "created_at", "actor", "action", "data"]
+        read_only_fields = fields
+
+
+# --- preparing a report ---------------------------------------------------------------------------------------------
+
+
+class PeriodReportCreateSerializer(serializers.Serializer):
+    plan = serializers.IntegerField(min_value=2000, max_value=2100, help_text=_("The plan's year."))
+    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
+    preset = serializers.ChoiceField(
+        choices=["year", "h1", "h2", "custom"], default="h1", help_text=_("custom: give date_from and date_to.")
+    )
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+    title = serializers.CharField(max_length=255, required=False, allow_blank=True)
+
+
+class ReportNoteSerializer(serializers.Serializer):
+    indicator = serializers.IntegerField(help_text=_("An indicator of the report's plan."))
+    text = serializers.CharField(allow_blank=True)
+
+
+class PeriodReportUpdateSerializer(serializers.Serializer):
+    """The summary and the notes sent change; notes not sent stay."""
+
+    summary = serializers.CharField(required=False, allow_blank=True)
+    notes = ReportNoteSerializer(many=True, required=False)
+
+
+# --- indicators and their records -------------------------------------------------------------------------------
+
+
+class RecordListSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+
+
+class IndicatorValueSerializer(serializers.Serializer):
+    measure = _choice_field(Measure, "PlanMeasure")
+    label = serializers.CharField()
+    value = serializers.IntegerField()
+    breakdown = serializers.DictField(
+        child=serializers.DictField(child=serializers.IntegerField()), help_text=_("{group: {key: number}}")
+    )
+    by_stage = serializers.DictField(
+        child=serializers.DictField(child=serializers.DictField(child=serializers.IntegerField())),
+        help_text=_("Mobility: the breakdowns of those approved and of those nominated."),
+    )
+    lists = RecordListSerializer(many=True, help_text=_("The lists of records behind the number (`list`)."))
+
+
+class IndicatorValuesSerializer(serializers.Serializer):
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    indicators = IndicatorValueSerializer(many=True)
+
+
+class ConfirmingDocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    version = serializers.IntegerField()
+    original_name = serializers.CharField()
+    sha256 = serializers.CharField()
+    url = serializers.CharField(help_text=_("The page download (checks the record's own permission)."))
+
+
+class IndicatorRecordSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    url = serializers.CharField()
+    detail = serializers.CharField()
+    documents = ConfirmingDocumentSerializer(many=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -26,12 +26,14 @@ from reports.models import (
     Activity,
     ActivityEvent,
     PeriodReport,
+    PlanActivity,
+    PlanEvent,
     PlanIndicator,
     ReportEvent,
     ReportNote,
     ReportStatus,
 )
-from reports.permissions import can_edit_register, can_prepare_report
+from reports.permissions import can_edit_plan, can_edit_register, can_prepare_report
 
 # The fields a person sets (the rest are the register's own).
 ACTIVITY_FIELDS = (
@@ -269,7 +271,9 @@ def report_approve(*, report: PeriodReport) -> PeriodReport:
     are frozen with the notes, their SHA-256 kept, the PDF rendered and stored as the report's document."""
     from reports.report_files import report_pdf
 
-    report = PeriodReport.objects.select_for_update().get(pk=report.pk)
+    # Lock the row, then change the very object the flow holds (the kernel checks the case it passed to the node).
+    PeriodReport.objects.select_for_update().filter(pk=report.pk).values_list("pk", flat=True).get()
+    report.refresh_from_db()
     content = report_content(report=report)
     report.frozen = content
     report.content_sha256 = content_sha256(content)
@@ -290,3 +294,182 @@ def report_approve(*, report: PeriodReport) -> PeriodReport:
         data={"sha256": report.content_sha256, "document_id": document.pk, "pdf_sha256": document.sha256},
     )
     return report
+
+
+# --- the action plan: the office edits its goals, activities and indicators ------------------------------------------
+
+PLAN_FIELDS = ("year", "title_az", "title_en", "approved_by")
+PLAN_ACTIVITY_FIELDS = ("position", "goal_code", "name_az", "name_en", "timing_az", "timing_en")
+PLAN_INDICATOR_FIELDS = (
+    "activity",
+    "code",
+    "quantitative_az",
+    "quantitative_en",
+    "qualitative_az",
+    "qualitative_en",
+    "baseline_az",
+    "baseline_en",
+    "baseline_value",
+    "target_az",
+    "target_en",
+    "target_value",
+    "responsible_az",
+    "responsible_en",
+    "controller_az",
+    "controller_en",
+    "documents_az",
+    "documents_en",
+    "document_kinds",
+    "reporting_cycle",
+    "measure",
+)
+
+
+def _require_plan_editor(actor: User) -> None:
+    if not can_edit_plan(actor):
+        raise PermissionDenied(_("Only the office's coordinators, the prorector and administrators edit the plan."))
+
+
+def _known(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unknown fields: {sorted(unknown)}")
+
+
+def _snapshot(row: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(row, f"{name}_id" if name == "activity" else name) for name in names}
+
+
+def plan_event_record(
+    *, plan: ActionPlan, action: str, actor: User | None, data: dict[str, Any] | None = None
+) -> PlanEvent:
+    return PlanEvent.objects.create(plan=plan, action=action, actor=actor, data=data or {})
+
+
+def _full_clean(row: Any) -> None:
+    """full_clean, with a unique clash (two activities at one number, two indicators with one code) keyed by its
+    field rather than by the request as a whole."""
+    try:
+        row.full_clean()
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "__all__" in error.error_dict:
+            clashes = [e for e in error.error_dict["__all__"] if e.code in ("unique_together", "unique")]
+            if clashes:
+                field = "position" if isinstance(row, PlanActivity) else "code"
+                raise field_error(field, clashes[0].messages[0], ErrorCode.UNIQUE) from None
+        raise
+
+
+@transaction.atomic
+def plan_create(*, actor: User, **fields: Any) -> ActionPlan:
+    _require_plan_editor(actor)
+    _known(fields, PLAN_FIELDS)
+    plan = ActionPlan(**fields)
+    plan.full_clean()
+    plan.save()
+    plan_event_record(plan=plan, action=PlanEvent.Action.CREATED, actor=actor, data={"year": plan.year})
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, plan: ActionPlan, actor: User, **fields: Any) -> ActionPlan:
+    """The plan's titles and approval (its year stays); the line records what changed."""
+    _require_plan_editor(actor)
+    _known(fields, PLAN_FIELDS[1:])
+    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    before = _snapshot(plan, PLAN_FIELDS[1:])
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    plan.full_clean()
+    changes = field_changes(before, _snapshot(plan, PLAN_FIELDS[1:]))
+    if changes:
+        plan.save(update_fields=list(fields))
+        plan_event_record(plan=plan, action=PlanEvent.Action.UPDATED, actor=actor, data={"changes": changes})
+    return plan
+
+
+@transaction.atomic
+def plan_activity_save(
+    *, plan: ActionPlan, actor: User, activity: PlanActivity | None = None, **fields: Any
+) -> PlanActivity:
+    """Add an activity to the plan (no `activity`) or change one of it. The plan's row is locked first, so two
+    editors adding at once are told of a taken number instead of one failing in the database."""
+    _require_plan_editor(actor)
+    _known(fields, PLAN_ACTIVITY_FIELDS)
+    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    if activity is None:
+        row = PlanActivity(plan=plan, **fields)
+        _full_clean(row)
+        row.save()
+        plan_event_record(
+            plan=plan,
+            action=PlanEvent.Action.ACTIVITY_ADDED,
+            actor=actor,
+            data={"activity": row.pk, "values": field_changes({}, _snapshot(row, PLAN_ACTIVITY_FIELDS))},
+        )
+        return row
+    row = PlanActivity.objects.select_for_update().get(pk=activity.pk, plan=plan)
+    before = _snapshot(row, PLAN_ACTIVITY_FIELDS)
+    for name, value in fields.items():
+        setattr(row, name, value)
+    _full_clean(row)
+    changes = field_changes(before, _snapshot(row, PLAN_ACTIVITY_FIELDS))
+    if changes:
+        row.save(update_fields=list(fields))
+        plan_event_record(
+            plan=plan,
+            action=PlanEvent.Action.ACTIVITY_CHANGED,
+            actor=actor,
+            data={"activity": row.pk, "changes": changes},
+        )
+    return row
+
+
+def _check_indicator(plan: ActionPlan, row: PlanIndicator) -> None:
+    if row.activity.plan_id != plan.pk:
+        raise field_error("activity", _("Choose an activity of this plan."), ErrorCode.INVALID_CHOICE)
+    kinds = row.document_kinds
+    if not isinstance(kinds, list) or any(kind not in DocumentKind.values for kind in kinds):
+        raise field_error("document_kinds", _("Choose kinds of document from the list."), ErrorCode.INVALID_CHOICE)
+    row.document_kinds = sorted(set(kinds))
+    _full_clean(row)
+
+
+@transaction.atomic
+def plan_indicator_save(
+    *, plan: ActionPlan, actor: User, indicator: PlanIndicator | None = None, **fields: Any
+) -> PlanIndicator:
+    """Add an indicator to one of the plan's activities (no `indicator`) or change one: its texts in both
+    languages, baseline, target, responsible unit, controller, reporting cycle, what Körpü counts for it and the
+    kinds of its confirming documents. An approved report keeps the numbers and texts it was approved with."""
+    _require_plan_editor(actor)
+    _known(fields, PLAN_INDICATOR_FIELDS)
+    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    if indicator is None:
+        row = PlanIndicator(**fields)
+        if row.activity_id is None:
+            raise field_error("activity", _("Choose an activity of this plan."), ErrorCode.REQUIRED)
+        _check_indicator(plan, row)
+        row.save()
+        plan_event_record(
+            plan=plan,
+            action=PlanEvent.Action.INDICATOR_ADDED,
+            actor=actor,
+            data={"indicator": row.pk, "values": field_changes({}, _snapshot(row, PLAN_INDICATOR_FIELDS))},
+        )
+        return row
+    row = PlanIndicator.objects.select_for_update().select_related("activity").get(pk=indicator.pk, activity__plan=plan)
+    before = _snapshot(row, PLAN_INDICATOR_FIELDS)
+    for name, value in fields.items():
+        setattr(row, name, value)
+    _check_indicator(plan, row)
+    changes = field_changes(before, _snapshot(row, PLAN_INDICATOR_FIELDS))
+    if changes:
+        row.save(update_fields=list(fields))
+        plan_event_record(
+            plan=plan,
+            action=PlanEvent.Action.INDICATOR_CHANGED,
+            actor=actor,
+            data={"indicator": row.pk, "changes": changes},
+        )
+    return row

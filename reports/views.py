@@ -36,16 +36,26 @@ from reports.forms import (
     ActivityForm,
     AuditFilterForm,
     PeriodForm,
+    PlanActivityForm,
+    PlanForm,
+    PlanIndicatorForm,
     ReportForm,
     ReportNotesForm,
 )
-from reports.indicators import measure_count, plan_values
-from reports.models import Activity, ActivityKind, PeriodReport, ReportEvent, ReportNote, ReportProcess
-from reports.permissions import can_edit_register, can_export_audit_events, can_prepare_report, can_read_register
+from reports.indicators import MEASURES, measure_count, plan_values
+from reports.models import Activity, ActivityKind, Measure, PeriodReport, ReportEvent, ReportNote, ReportProcess
+from reports.permissions import (
+    can_edit_plan,
+    can_edit_register,
+    can_export_audit_events,
+    can_prepare_report,
+    can_read_register,
+)
 from reports.report_files import report_pdf, report_rows, report_xlsx
 from reports.selectors import (
     access_activity,
     access_plan,
+    access_plan_activity,
     access_plan_indicator,
     access_report,
     access_reports_document,
@@ -53,12 +63,25 @@ from reports.selectors import (
     activity_events,
     activity_list,
     case_history,
+    drill_down_page,
+    plan_activities,
+    plan_events,
     plan_indicators,
     plan_list,
     report_list,
     report_pdf_document,
 )
-from reports.services import activity_create, activity_document_attach, activity_update, report_create, report_update
+from reports.services import (
+    activity_create,
+    activity_document_attach,
+    activity_update,
+    plan_activity_save,
+    plan_create,
+    plan_indicator_save,
+    plan_update,
+    report_create,
+    report_update,
+)
 from workflows.permissions import OPEN_TASK_STATUSES, can_decide, decide_refusal
 from workflows.selectors import open_task_for_process
 from workflows.services import case_submit
@@ -207,7 +230,11 @@ def activity_detail_page(request: HttpRequest, activity_id: int) -> HttpResponse
 @login_required
 def plan_list_page(request: HttpRequest) -> HttpResponse:
     _require_register_reader(request)
-    return render(request, "reports/plan_list.html", {"plans": plan_list(user=request.user)})
+    return render(
+        request,
+        "reports/plan_list.html",
+        {"plans": plan_list(user=request.user), "can_edit": can_edit_plan(request.user)},
+    )
 
 
 @login_required
@@ -226,27 +253,82 @@ def plan_page(request: HttpRequest, year: int) -> HttpResponse:
             "form": form,
             "period": period,
             "rows": rows,
+            "can_edit": can_edit_plan(request.user),
             "period_query": urlencode({"date_from": period.start.isoformat(), "date_to": period.end.isoformat()}),
         },
     )
 
 
+def _drill_down_context(request: HttpRequest, measure: str, period: Any) -> dict[str, Any]:
+    """The number, its breakdowns and one page of the chosen list of records behind it (`list`, `page`)."""
+    count = measure_count(measure, period)
+    record_list = count.record_list(request.GET.get("list", "")) if count is not None else None
+    page, rows = (
+        drill_down_page(record_list=record_list, page_number=request.GET.get("page"))
+        if record_list is not None
+        else (None, [])
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    list_query = query.copy()
+    list_query.pop("list", None)
+    return {
+        "count": count,
+        "record_list": record_list,
+        "page": page,
+        "drill_rows": rows,
+        "query": query.urlencode(),
+        "list_query": list_query.urlencode(),
+        "period": period,
+    }
+
+
 @login_required
 def indicator_page(request: HttpRequest, year: int, indicator_id: int) -> HttpResponse:
-    """The drill-down: the records behind an indicator's number in a period."""
+    """The drill-down: the records behind an indicator's number in a period, a page at a time, with their
+    confirming documents."""
     indicator = access_plan_indicator(user=request.user, year=year, indicator_id=indicator_id)
     form = PeriodForm({"preset": "custom", **request.GET.dict()}, year=year)
     period = form.period()
+    context = _drill_down_context(request, indicator.measure, period)
     return render(
         request,
         "reports/indicator.html",
-        {
-            "indicator": indicator,
-            "plan": indicator.activity.plan,
-            "period": period,
-            "count": measure_count(indicator.measure, period),
-            "form": form,
-        },
+        {"indicator": indicator, "plan": indicator.activity.plan, "form": form, **context},
+    )
+
+
+def _period_from_query(request: HttpRequest) -> tuple[PeriodForm, Any]:
+    year = _dashboard_year(request)
+    form = PeriodForm(request.GET or None, year=year)
+    return form, form.period()
+
+
+@login_required
+def measure_list_page(request: HttpRequest) -> HttpResponse:
+    """Every number Körpü counts for a period (the plan's and the office's others), each opening its records."""
+    _require_register_reader(request)
+    form, period = _period_from_query(request)
+    query = request.GET.copy()
+    rows = [(Measure(measure), measure_count(measure, period)) for measure in MEASURES]
+    return render(
+        request,
+        "reports/measure_list.html",
+        {"form": form, "period": period, "rows": rows, "query": query.urlencode(), "year": form.year},
+    )
+
+
+@login_required
+def measure_page(request: HttpRequest, measure: str) -> HttpResponse:
+    _require_register_reader(request)
+    if measure not in MEASURES:
+        raise Http404(_("No such indicator."))
+    form, period = _period_from_query(request)
+    context = _drill_down_context(request, measure, period)
+    return render(
+        request,
+        "reports/indicator.html",
+        {"measure_label": Measure(measure).label, "form": form, **context},
     )
 
 
@@ -459,3 +541,86 @@ def dashboard_chart_png(request: HttpRequest, year: int, chart: str) -> HttpResp
     response = HttpResponse(dashboard_chart(year, chart, title=str(CHART_TITLES[chart])), content_type="image/png")
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+# --- editing the action plan --------------------------------------------------------------------------------------
+
+
+def _require_plan_editor(request: HttpRequest) -> None:
+    if not can_edit_plan(request.user):
+        raise PermissionDenied(_("Only the office's coordinators, the prorector and administrators edit the plan."))
+
+
+@login_required
+def plan_create_page(request: HttpRequest) -> HttpResponse:
+    _require_plan_editor(request)
+    form = PlanForm(request.POST or None, initial={"year": timezone.localdate().year + 1})
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = plan_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The plan is created. Add its activities and indicators."))
+            return redirect("reports:plan_edit", plan.year)
+    return render(request, "reports/plan_form.html", {"form": form, "plan": None, "what": "plan"})
+
+
+@login_required
+def plan_edit_page(request: HttpRequest, year: int) -> HttpResponse:
+    """The plan's titles (POST), its activities and indicators with their edit links, and its timeline."""
+    plan = access_plan(user=request.user, year=year)
+    _require_plan_editor(request)
+    form = PlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_update(plan=plan, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The plan is changed."))
+            return redirect("reports:plan_edit", plan.year)
+    return render(
+        request,
+        "reports/plan_edit.html",
+        {
+            "plan": plan,
+            "form": form,
+            "activities": plan_activities(plan=plan),
+            "events": plan_events(plan=plan),
+        },
+    )
+
+
+@login_required
+def plan_activity_page(request: HttpRequest, year: int, activity_id: int | None = None) -> HttpResponse:
+    plan = access_plan(user=request.user, year=year)
+    _require_plan_editor(request)
+    activity = access_plan_activity(plan=plan, activity_id=activity_id) if activity_id else None
+    form = PlanActivityForm(request.POST or None, instance=activity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_activity_save(plan=plan, actor=request.user, activity=activity, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The activity of the plan is saved."))
+            return redirect("reports:plan_edit", plan.year)
+    return render(request, "reports/plan_form.html", {"form": form, "plan": plan, "what": "activity"})
+
+
+@login_required
+def plan_indicator_page(request: HttpRequest, year: int, indicator_id: int | None = None) -> HttpResponse:
+    plan = access_plan(user=request.user, year=year)
+    _require_plan_editor(request)
+    indicator = access_plan_indicator(user=request.user, year=year, indicator_id=indicator_id) if indicator_id else None
+    form = PlanIndicatorForm(request.POST or None, instance=indicator, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_indicator_save(plan=plan, actor=request.user, indicator=indicator, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The indicator is saved."))
+            return redirect("reports:plan_edit", plan.year)
+    return render(request, "reports/plan_form.html", {"form": form, "plan": plan, "what": "indicator"})

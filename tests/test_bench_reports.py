@@ -29,4 +29,4 @@ def test_the_reports_benchmark_measures_the_year_report_the_dashboard_and_the_au
     assert float(rows["year report: numbers of the 14 indicators"].split()[0]) < 5
     assert int(rows["audit export of the year: rows"].replace(",", "")) > 400
     assert int(rows["audit export: rows per second"].replace(",", "")) > 0
-    assert "dashboard from its cache, p50 / p95" in rows
+    assert "dashboard from its snapshot, p50 / p95" in rows

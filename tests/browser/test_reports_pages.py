@@ -1,7 +1,8 @@
 """The office's year in numbers, in a real browser (issue 11): the office opens the 2025 plan, records a fair with
-its confirming document, prepares the first half-year's report with a note, and submits it; the department head
-and the prorector approve it from their inbox; the approved report keeps its hash and PDF; the auditor exports a
-case's history and a period's audit trail. Every page is checked for CSP violations and by axe."""
+its confirming document, changes an indicator's target and opens the fairs' records, prepares the first half-year's
+report with a note, and submits it; the department head and the prorector approve it from their inbox; the approved
+report keeps its hash and PDF; the auditor exports a case's history and a period's audit trail. Every page is
+checked for CSP violations and by axe."""
 
 import csv
 import io
@@ -47,6 +48,23 @@ def test_the_office_reports_its_first_half_year(world, open_as, watch, live_serv
     page.get_by_role("button", name="Upload").click()
     expect(page.locator("#documents")).to_contain_text("participants.pdf")
     office.check("the activity with its document")
+
+    # the office changes an indicator's target in the plan's editor, then opens the fairs' records with their
+    # confirming documents
+    office.visit(f"{url}/reports/plans/2025/edit/", wait_for="h1")
+    office.check("the plan's editor")
+    page.get_by_role("link", name="Change indicator 3.1").click()
+    page.fill("input[name=target_value]", "4")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#plan-history-heading + ul")).to_contain_text("target_value")
+    office.check("the plan's editor after a change")
+    page.get_by_role("link", name="Change indicator 3.1").click()
+    office.check("an indicator's form")
+    office.visit(f"{url}/reports/indicators/fairs/?year=2025", wait_for="h1")
+    expect(page.locator("#records-heading ~ .table-wrap table")).to_contain_text("participants.pdf")
+    office.check("a number's records")
+    office.visit(f"{url}/reports/indicators/?year=2025", wait_for="h1")
+    office.check("every number")
 
     # the first half-year's report, with a note on the fairs
     office.visit(f"{url}/reports/period-reports/new/", wait_for="select[name=plan]")
