@@ -130,8 +130,14 @@ v1 = [
     path("", include("selection.api_urls")),
     # Nominations and grants (grants/api_urls.py).
     path("", include("grants.api_urls")),
+    # Learning agreements (learning/api_urls.py).
+    path("", include("learning.api_urls")),
     # The auditor's exports and the office's reports (reports/api_urls.py).
     path("", include("reports.api_urls")),
+    # Incoming students and staff (incoming/api_urls.py).
+    path("", include("incoming.api_urls")),
+    # Migration advice (migration/api_urls.py).
+    path("", include("migration.api_urls")),
     path("notifications/", NotificationListView.as_view(), name="api-notification-list"),
     path("notifications/read-all/", NotificationReadAllView.as_view(), name="api-notification-read-all"),
     path("notifications/<int:notification_id>/read/", NotificationReadView.as_view(), name="api-notification-read"),

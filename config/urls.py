@@ -30,5 +30,8 @@ urlpatterns = [
     path("selection/", include("selection.urls")),
     path("grants/", include("grants.urls")),
     path("reports/", include("reports.urls")),
+    path("learning/", include("learning.urls")),
+    path("incoming/", include("incoming.urls")),
+    path("migration/", include("migration.urls")),
     path("", include("applications.urls")),
 ]

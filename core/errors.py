@@ -135,6 +135,13 @@ class ErrorCode(StrEnum):
     NOMINATION_EMPTY = "nomination_empty"
     GRANT_NO_RATE = "grant_no_rate"
     GRANT_PERIOD_MISSING = "grant_period_missing"
+    # learning agreements (learning.services)
+    LA_CONTENT_INVALID = "la_content_invalid"
+    LA_ECTS_OUT_OF_RANGE = "la_ects_out_of_range"
+    LA_CREDITS_MISMATCH = "la_credits_mismatch"
+    LA_NOT_IN_CATALOGUE = "la_not_in_catalogue"
+    LA_LANGUAGE_LEVEL = "la_language_level"
+    LA_NOT_STARTABLE = "la_not_startable"
 
     # --- conflicts (409): one per Conflict class below ------------------------------------------
     CONFLICT = "conflict"
@@ -160,6 +167,14 @@ class ErrorCode(StrEnum):
     APPEAL_WINDOW_CLOSED = "appeal_window_closed"
     REPORT_NOT_EDITABLE = "report_not_editable"
     REPORT_ALREADY_SUBMITTED = "report_already_submitted"
+    LA_NOT_EDITABLE = "la_not_editable"
+    LA_VERSION_OUTDATED = "la_version_outdated"
+    LA_ALREADY_SIGNED = "la_already_signed"
+    LA_NOT_SIGNABLE = "la_not_signable"
+    LA_CHANGE_WINDOW_CLOSED = "la_change_window_closed"
+    ADVICE_CASE_CLOSED = "advice_case_closed"
+    ADVICE_STEP_DONE = "advice_step_done"
+    PERSONAL_DATA_DELETED = "personal_data_deleted"
 
 
 class Conflict(Exception):
@@ -322,6 +337,60 @@ class ReportAlreadySubmitted(StaleState):
     code = ErrorCode.REPORT_ALREADY_SUBMITTED
 
 
+class AdviceCaseClosed(Conflict):
+    """A change to a migration-advice case (migration/) that is closed."""
+
+    default_message = _("This migration-advice case is closed.")
+    code = ErrorCode.ADVICE_CASE_CLOSED
+
+
+class AdviceStepDone(Conflict):
+    """Marking a checklist step done that someone (or a double click) marked done first."""
+
+    default_message = _("This step has already been marked done.")
+    code = ErrorCode.ADVICE_STEP_DONE
+
+
+class PersonalDataDeleted(Conflict):
+    """A document added to a migration-advice case whose personal documents were deleted after the retention
+    period."""
+
+    default_message = _("The personal documents of this case were deleted after the retention period.")
+    code = ErrorCode.PERSONAL_DATA_DELETED
+
+
+class LANotEditable(Conflict):
+    """An edit of a learning agreement's content while it is being signed or once a version is final (a change
+    is proposed instead), or by someone who may not edit it now."""
+
+    default_message = _("This learning agreement cannot be edited now.")
+    code = ErrorCode.LA_NOT_EDITABLE
+
+
+class LAVersionOutdated(Conflict):
+    """A signature of a version that is no longer the current one (someone edited it meanwhile)."""
+
+    default_message = _("This version was replaced by a newer one: review the new version and sign that.")
+    code = ErrorCode.LA_VERSION_OUTDATED
+
+
+class LAAlreadySigned(Conflict):
+    default_message = _("This party has already answered this version.")
+    code = ErrorCode.LA_ALREADY_SIGNED
+
+
+class LANotSignable(Conflict):
+    """A coordinator's signature before the student signed, or of a rejected or final version."""
+
+    default_message = _("This version is not waiting for this signature.")
+    code = ErrorCode.LA_NOT_SIGNABLE
+
+
+class LAChangeWindowClosed(Conflict):
+    default_message = _("Changes to this learning agreement can no longer be proposed: the window has closed.")
+    code = ErrorCode.LA_CHANGE_WINDOW_CLOSED
+
+
 # Every code a Conflict can answer, for the schema's 409 bodies.
 CONFLICT_CODES = [
     ErrorCode.CONFLICT,
@@ -347,6 +416,14 @@ CONFLICT_CODES = [
     ErrorCode.APPEAL_WINDOW_CLOSED,
     ErrorCode.REPORT_NOT_EDITABLE,
     ErrorCode.REPORT_ALREADY_SUBMITTED,
+    ErrorCode.LA_NOT_EDITABLE,
+    ErrorCode.LA_VERSION_OUTDATED,
+    ErrorCode.LA_ALREADY_SIGNED,
+    ErrorCode.LA_NOT_SIGNABLE,
+    ErrorCode.LA_CHANGE_WINDOW_CLOSED,
+    ErrorCode.ADVICE_CASE_CLOSED,
+    ErrorCode.ADVICE_STEP_DONE,
+    ErrorCode.PERSONAL_DATA_DELETED,
 ]
 
 

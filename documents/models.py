@@ -37,6 +37,16 @@ class DocumentKind(models.TextChoices):
     REGULATION = "regulation", _("Adopted procedure or regulation")
     # An approved period report as it was approved (reports/: generated at the prorector's approval).
     PERIOD_REPORT = "period_report", _("Approved period report")
+    # A foreigner's residence documents (migration/: the migration-advice checklist).
+    VISA = "visa", _("Visa or e-visa")
+    STAY_REGISTRATION = "stay_registration", _("Registration of the place of stay")
+    RESIDENCE_PERMIT = "residence_permit", _("Temporary residence permit")
+    # Incoming students and staff (incoming/): the nominee's photo, and the letters issued on acceptance.
+    PHOTO = "photo", _("Photo")
+    ACCEPTANCE_LETTER = "acceptance_letter", _("Acceptance letter")
+    VISA_INVITATION_LETTER = "visa_invitation_letter", _("Invitation letter for the visa")
+    # A learning agreement's version signed by its three parties (learning/: generated when the last one signs).
+    SIGNED_LEARNING_AGREEMENT = "learning_agreement", _("Signed learning agreement")
     OTHER = "other", _("Other")
 
 

@@ -46,7 +46,14 @@ from documents.validation import (
 logger = logging.getLogger(__name__)
 
 # Kinds only Körpü writes; no upload may claim one.
-GENERATED_KINDS = (DocumentKind.DECISION_LETTER, DocumentKind.PERIOD_REPORT, DocumentKind.NOMINATION_LETTER)
+GENERATED_KINDS = (
+    DocumentKind.DECISION_LETTER,
+    DocumentKind.SIGNED_LEARNING_AGREEMENT,
+    DocumentKind.PERIOD_REPORT,
+    DocumentKind.NOMINATION_LETTER,
+    DocumentKind.ACCEPTANCE_LETTER,
+    DocumentKind.VISA_INVITATION_LETTER,
+)
 
 _stored_names: contextvars.ContextVar[list[tuple[Storage, str]] | None] = contextvars.ContextVar(
     "documents_stored_names", default=None
@@ -254,6 +261,20 @@ def document_requeue_pending(*, older_than_seconds: int = 600) -> int:
     for document_id in ids:
         document_process_task.delay(document_id)
     return len(ids)
+
+
+def documents_delete(*, documents: QuerySet[Document]) -> list[dict[str, object]]:
+    """Delete documents for good — the rows now, their stored objects once the caller's transaction commits (a
+    rollback keeps both) — when the law says they may no longer be kept (a retention period ran out). The only
+    deletion of documents: no user deletes a version. Returns what was deleted (id, kind, version, SHA-256, size)
+    for the caller's timeline line; the file's name and content are not in it."""
+    rows = list(documents.select_for_update())
+    deleted = [{"id": d.pk, "kind": d.kind, "version": d.version, "sha256": d.sha256, "size": d.size} for d in rows]
+    stored = [(d.file.storage, str(d.file.name)) for d in rows if d.file]
+    Document.objects.filter(pk__in=[d.pk for d in rows]).delete()
+    if stored:
+        transaction.on_commit(lambda: _delete_stored(stored))
+    return deleted
 
 
 # --- official letters ---------------------------------------------------------------------------------------------

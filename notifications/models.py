@@ -29,6 +29,16 @@ class NotificationKind(models.TextChoices):
     PLACE_OFFERED = "place_offered", _("A place is offered to you")
     # What a deputy decided on an approver's behalf while they were away (workflows.reminders).
     DEPUTY_SUMMARY = "deputy_summary", _("What your deputy decided while you were away")
+    # Learning agreements (learning/notifications.py): a signature asked for or overdue, the version final or
+    # rejected, the recognition recorded.
+    LA_SIGNATURE_REQUESTED = "la_signature_requested", _("A learning agreement waits for your signature")
+    LA_SIGNATURE_REMINDER = "la_signature_reminder", _("A learning agreement still waits for your signature")
+    LA_FINAL = "la_final", _("A learning agreement is signed by all three parties")
+    LA_REJECTED = "la_rejected", _("A learning agreement was rejected")
+    LA_RECOGNISED = "la_recognised", _("The recognition of your learning agreement is recorded")
+    # A step of a foreigner's migration-advice checklist nears its deadline (migration/reminders.py).
+    MIGRATION_STEP_DUE = "migration_step_due", _("A migration step is due soon")
+    MIGRATION_CASE_OPENED = "migration_case_opened", _("Your migration-advice checklist is ready")
 
 
 class Channel(models.TextChoices):

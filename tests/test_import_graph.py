@@ -23,7 +23,7 @@ KERNEL = {
     "workflows.case_api",
     "workflows.serializers",
 }
-DOMAIN = ("applications", "agreements", "partners", "selection", "grants")
+DOMAIN = ("applications", "agreements", "partners", "selection", "grants", "learning", "incoming", "migration")
 FLOWS = ("workflows.mobility", "workflows.agreement")
 
 

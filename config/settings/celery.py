@@ -16,6 +16,8 @@ env = environ.Env()
 _VAR_DIR = Path(__file__).resolve().parent.parent.parent / "var"
 
 REDIS_URL = env("REDIS_URL", default="")
+# How often the beat job counts the reports' dashboard again (reports.tasks.dashboard_refresh_task).
+KORPU_DASHBOARD_REFRESH_SECONDS = env.int("KORPU_DASHBOARD_REFRESH_SECONDS", default=600)
 
 # Short socket timeouts: a request that commits while Redis is down or hanging must not hang with it (the
 # notification outbox row stays pending and the relay sends it later). The visibility timeout is how long an
@@ -91,6 +93,29 @@ CELERY_BEAT_SCHEDULE: dict = {
     "selection-offers-expire": {
         "task": "selection.tasks.offers_expire_task",
         "schedule": 900,
+    },
+    # The reports' dashboard counted ahead (this year and last, every language): the page reads one row and says
+    # as of when (reports.dashboard).
+    "reports-dashboard-refresh": {
+        "task": "reports.tasks.dashboard_refresh_task",
+        "schedule": KORPU_DASHBOARD_REFRESH_SECONDS,
+    },
+    # Learning agreements waiting for a signature longer than LA_REMINDER_DAYS: the signer is reminded (once per
+    # version, party and day).
+    "learning-signature-reminders": {
+        "task": "learning.tasks.signature_reminders_task",
+        "schedule": crontab(hour=NOTIFICATION_DIGEST_HOUR_UTC, minute=30),
+    },
+    # Migration advice: the foreigner and the office are reminded MIGRATION_REMINDER_DAYS before each checklist
+    # step's deadline (once per step, threshold and deadline); personal documents are deleted
+    # MIGRATION_RETENTION_DAYS after departure, the deletion written in the case's timeline (idempotent).
+    "migration-reminders": {
+        "task": "migration.tasks.advice_reminders_task",
+        "schedule": crontab(hour=NOTIFICATION_DIGEST_HOUR_UTC, minute=45),
+    },
+    "migration-retention": {
+        "task": "migration.tasks.advice_retention_task",
+        "schedule": crontab(hour=3, minute=15),
     },
     # An approver back from an absence gets a summary of what their deputy decided (once per deputyship).
     "deputy-summaries": {

@@ -27,8 +27,11 @@ from applications.models import (
     Term,
 )
 from applications.services import call_places_from_agreements
+from incoming.demo import load_incoming_demo
+from learning.demo import load_learning_demo
+from migration.demo import load_migration_demo
 from partners.models import PartnerInstitution
-from reports.demo import load_plan_2025
+from reports.demo import load_plan_2025, load_register_2025
 from selection.demo import load_selection_demo
 from workflows import agreement as flow_steps
 from workflows import services as flow_services
@@ -140,8 +143,18 @@ class Command(BaseCommand):
             staff_call = self._demo_staff_call(now=now, department=departments["ce"], partners=partners)
             # A competitive call past its deadline, ready to score, rank and allocate (selection/demo.py).
             load_selection_demo(now=now, department=departments["ce"], partners=[p for p, _places in partners])
+            # student1's approved mobility to TU Berlin and its learning agreement draft (learning/demo.py).
+            load_learning_demo(now=now, department=departments["ce"], partner=partners[0][0])
             # The International Relations Department's 2025 action plan, its 14 indicators (reports/demo.py).
             load_plan_2025()
+            # TU Berlin's coordinator is invited to nominate for the agreement's incoming quota (incoming/demo.py).
+            load_incoming_demo(agreement=agreement)
+            load_register_2025(actor=User.objects.get(username="coordinator_ce"), departments=departments)
+            # A foreign student outside the agreements, his migration-advice checklist with a step due tomorrow
+            # (migration/demo.py).
+            load_migration_demo(
+                department=departments["ce"], actor=User.objects.get(username="coordinator_ce"), password=PASSWORD
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(USERS)} users (password '{PASSWORD}'), "
