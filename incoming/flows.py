@@ -17,7 +17,7 @@ from incoming.models import IncomingApplication, IncomingEvent, IncomingProcess,
 from incoming.permissions import can_view_incoming
 from workflows import kinds, locks
 from workflows.models import Decision
-from workflows.nodes import CaseOutcome, CaseStep
+from workflows.nodes import CaseEnd, CaseOutcome, CaseStep, CaseSwitch, decided
 
 REVIEW_STEPS = ("coordinator_review", "head_review", "office_review")
 
@@ -48,18 +48,14 @@ def _goes_to(target: str, after: str | None):
     return condition
 
 
-def _decided(decision):
-    return lambda activation: activation.process.last_decision == decision
-
-
 def _route_after(after: str | None):
-    switch = flow.Switch()
+    switch = CaseSwitch()
     for target in (*REVIEW_STEPS, "accept"):
         if target != after:
             switch = switch.Case(getattr(this, target), _goes_to(target, after))
     if after is None:
         return switch.Default(this.coordinator_review)
-    return switch.Case(this.revise, _decided(Decision.REQUEST_CHANGES)).Default(this.reject)
+    return switch.Case(this.revise, decided(Decision.REQUEST_CHANGES)).Default(this.reject)
 
 
 class IncomingFlow(flow.Flow):
@@ -86,7 +82,7 @@ class IncomingFlow(flow.Flow):
 
     accept = CaseOutcome(this.accept_case, status=IncomingStatus.ACCEPTED).Next(this.end)
     reject = CaseOutcome(this.reject_case, status=IncomingStatus.REJECTED).Next(this.end)
-    end = flow.End()
+    end = CaseEnd()
 
     def start_case(self, activation, *, application):
         activation.process.application = application
@@ -139,6 +135,8 @@ INCOMING = kinds.register(
             ),
             "revise": kinds.revision(_("Changes requested"), status=IncomingStatus.CHANGES_REQUESTED),
         },
+        # Only the configured review steps (and the nominee's revision) are what a case goes through next.
+        steps_in_use=lambda: (*review_chain(), "revise"),
         can_view=can_view_incoming,
         submit=lambda *, case, actor: services.incoming_submit(application=case, actor=actor),
         submitted=services.incoming_submitted_record,

@@ -17,6 +17,7 @@ from learning import services
 from learning.models import LearningAgreement, LearningAgreementProcess
 from learning.permissions import can_view_la
 from workflows import kinds, locks
+from workflows.nodes import CaseEnd
 
 
 class LearningAgreementFlow(flow.Flow):
@@ -24,7 +25,7 @@ class LearningAgreementFlow(flow.Flow):
     lock_impl = locks.select_for_update_lock
 
     start = flow.StartHandle(this.start_case).Next(this.end)
-    end = flow.End()
+    end = CaseEnd()
 
     def start_case(self, activation, *, agreement):
         activation.process.agreement = agreement

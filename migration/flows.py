@@ -22,7 +22,7 @@ from migration import services
 from migration.models import AdviceCase, AdviceProcess, AdviceStatus
 from migration.permissions import can_manage_migration, can_view_case
 from workflows import kinds, locks
-from workflows.nodes import CaseOutcome, CaseStep
+from workflows.nodes import CaseEnd, CaseOutcome, CaseStep
 from workflows.selectors import open_task_for_case
 from workflows.services import task_complete
 
@@ -38,7 +38,7 @@ class AdviceFlow(flow.Flow):
     start = flow.StartHandle(this.start_case).Next(this.advise)
     advise = CaseStep().Next(this.finish)
     finish = CaseOutcome(this.close_case, status=AdviceStatus.CLOSED).Next(this.end)
-    end = flow.End()
+    end = CaseEnd()
 
     def start_case(self, activation, *, case):
         activation.process.case = case

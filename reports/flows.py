@@ -18,11 +18,7 @@ from reports.models import PeriodReport, ReportEvent, ReportProcess, ReportStatu
 from reports.permissions import can_view_report
 from workflows import kinds, locks
 from workflows.models import Decision
-from workflows.nodes import CaseEnd, CaseOutcome, CaseStep, CaseSwitch
-
-
-def _decided(decision: str):
-    return lambda activation: activation.process.last_decision == decision
+from workflows.nodes import CaseEnd, CaseOutcome, CaseStep, CaseSwitch, decided
 
 
 class ReportFlow(flow.Flow):
@@ -33,15 +29,15 @@ class ReportFlow(flow.Flow):
     head_review = CaseStep().Next(this.after_head)
     after_head = (
         CaseSwitch()
-        .Case(this.prorector_review, _decided(Decision.APPROVE))
-        .Case(this.revise, _decided(Decision.REQUEST_CHANGES))
+        .Case(this.prorector_review, decided(Decision.APPROVE))
+        .Case(this.revise, decided(Decision.REQUEST_CHANGES))
         .Default(this.reject)
     )
     prorector_review = CaseStep().Next(this.after_prorector)
     after_prorector = (
         CaseSwitch()
-        .Case(this.approve, _decided(Decision.APPROVE))
-        .Case(this.revise, _decided(Decision.REQUEST_CHANGES))
+        .Case(this.approve, decided(Decision.APPROVE))
+        .Case(this.revise, decided(Decision.REQUEST_CHANGES))
         .Default(this.reject)
     )
     # Back to whoever prepared the report; done by submitting it again.

@@ -22,11 +22,7 @@ from selection.models import (
 from selection.permissions import can_view_appeal, can_view_selection
 from workflows import kinds, locks
 from workflows.models import Decision
-from workflows.nodes import CaseOutcome, CaseStep
-
-
-def _decided(decision):
-    return lambda activation: activation.process.last_decision == decision
+from workflows.nodes import CaseEnd, CaseOutcome, CaseStep, CaseSwitch, decided
 
 
 class SelectionFlow(flow.Flow):
@@ -39,17 +35,17 @@ class SelectionFlow(flow.Flow):
 
     head_review = CaseStep().Next(this.after_head_review)
     after_head_review = (
-        flow.Switch()
-        .Case(this.prorector_review, _decided(Decision.APPROVE))
-        .Case(this.revise, _decided(Decision.REQUEST_CHANGES))
+        CaseSwitch()
+        .Case(this.prorector_review, decided(Decision.APPROVE))
+        .Case(this.revise, decided(Decision.REQUEST_CHANGES))
         .Default(this.reject)
     )
 
     prorector_review = CaseStep().Next(this.after_prorector_review)
     after_prorector_review = (
-        flow.Switch()
-        .Case(this.publish, _decided(Decision.APPROVE))
-        .Case(this.revise, _decided(Decision.REQUEST_CHANGES))
+        CaseSwitch()
+        .Case(this.publish, decided(Decision.APPROVE))
+        .Case(this.revise, decided(Decision.REQUEST_CHANGES))
         .Default(this.reject)
     )
 
@@ -58,7 +54,7 @@ class SelectionFlow(flow.Flow):
 
     publish = CaseOutcome(this.publish_result, status=SelectionStatus.PUBLISHED).Next(this.end)
     reject = CaseOutcome(this.reject_result, status=SelectionStatus.REJECTED).Next(this.end)
-    end = flow.End()
+    end = CaseEnd()
 
     def start_case(self, activation, *, selection):
         activation.process.selection = selection
@@ -138,9 +134,9 @@ class AppealFlow(flow.Flow):
 
     prorector_review = CaseStep().Next(this.after_prorector_review)
     after_prorector_review = (
-        flow.Switch()
-        .Case(this.uphold, _decided(Decision.APPROVE))
-        .Case(this.revise, _decided(Decision.REQUEST_CHANGES))
+        CaseSwitch()
+        .Case(this.uphold, decided(Decision.APPROVE))
+        .Case(this.revise, decided(Decision.REQUEST_CHANGES))
         .Default(this.dismiss)
     )
     # Sent back: the applicant says more and submits the appeal again.
@@ -148,7 +144,7 @@ class AppealFlow(flow.Flow):
 
     uphold = CaseOutcome(this.uphold_appeal, status=AppealStatus.UPHELD).Next(this.end)
     dismiss = CaseOutcome(this.dismiss_appeal, status=AppealStatus.DISMISSED).Next(this.end)
-    end = flow.End()
+    end = CaseEnd()
 
     def start_case(self, activation, *, appeal):
         activation.process.appeal = appeal

@@ -19,16 +19,12 @@ from core.errors import ErrorCode
 from documents.services import atomic_storing, letter_schedule
 from workflows import kinds, locks
 from workflows.models import AgreementProcess, Decision
-from workflows.nodes import CaseEnd, CaseOutcome, CaseStep, CaseSwitch
+from workflows.nodes import CaseEnd, CaseOutcome, CaseStep, CaseSwitch, decided
 from workflows.services import task_complete
 
 # Actions of the coordinator steps besides sending back to the draft.
 MARK_SENT = "mark_sent"
 RECORD_SIGNED = "record_signed"
-
-
-def _decided(decision):
-    return lambda activation: activation.process.last_decision == decision
 
 
 def approval_is_bound(process, step: str) -> bool:
@@ -59,16 +55,16 @@ class AgreementFlow(flow.Flow):
     head_review = CaseStep().Next(this.after_head_review)
     after_head_review = (
         CaseSwitch()
-        .Case(this.route, _decided(Decision.APPROVE))
-        .Case(this.revise, _decided(Decision.REQUEST_CHANGES))
+        .Case(this.route, decided(Decision.APPROVE))
+        .Case(this.revise, decided(Decision.REQUEST_CHANGES))
         .Default(this.withdraw)
     )
 
     prorector_review = CaseStep().Next(this.after_prorector_review)
     after_prorector_review = (
         CaseSwitch()
-        .Case(this.route, _decided(Decision.APPROVE))
-        .Case(this.revise, _decided(Decision.REQUEST_CHANGES))
+        .Case(this.route, decided(Decision.APPROVE))
+        .Case(this.revise, decided(Decision.REQUEST_CHANGES))
         .Default(this.withdraw)
     )
 
@@ -78,12 +74,12 @@ class AgreementFlow(flow.Flow):
     # The coordinator records that the approved text went to the partner (or sends it back to the draft).
     send_to_partner = CaseStep().Next(this.after_send_to_partner)
     after_send_to_partner = (
-        CaseSwitch().Case(this.revise, _decided(Decision.REQUEST_CHANGES)).Default(this.upload_signed)
+        CaseSwitch().Case(this.revise, decided(Decision.REQUEST_CHANGES)).Default(this.upload_signed)
     )
 
     # The coordinator uploads the copy signed by both sides, with the signing dates.
     upload_signed = CaseStep().Next(this.after_upload_signed)
-    after_upload_signed = CaseSwitch().Case(this.revise, _decided(Decision.REQUEST_CHANGES)).Default(this.activate)
+    after_upload_signed = CaseSwitch().Case(this.revise, decided(Decision.REQUEST_CHANGES)).Default(this.activate)
 
     activate = CaseOutcome(this.activate_agreement, status=AgreementStatus.ACTIVE).Next(this.end)
     withdraw = CaseOutcome(this.withdraw_agreement, status=AgreementStatus.WITHDRAWN).Next(this.end)

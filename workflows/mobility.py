@@ -18,11 +18,7 @@ from documents.models import APPLICATION_UPLOAD_KINDS
 from documents.services import letter_schedule
 from workflows import kinds, locks
 from workflows.models import Decision, MobilityProcess
-from workflows.nodes import CaseEnd, CaseOutcome, CaseStep, CaseSwitch
-
-
-def _decided(decision):
-    return lambda activation: activation.process.last_decision == decision
+from workflows.nodes import CaseEnd, CaseOutcome, CaseStep, CaseSwitch, decided
 
 
 def _found_eligible(activation) -> bool:
@@ -48,24 +44,24 @@ class MobilityFlow(flow.Flow):
     after_coordinator_review = (
         CaseSwitch()
         .Case(this.eligible, _found_eligible)
-        .Case(this.head_review, _decided(Decision.APPROVE))
-        .Case(this.revise, _decided(Decision.REQUEST_CHANGES))
+        .Case(this.head_review, decided(Decision.APPROVE))
+        .Case(this.revise, decided(Decision.REQUEST_CHANGES))
         .Default(this.reject)
     )
 
     head_review = CaseStep().Next(this.after_head_review)
     after_head_review = (
         CaseSwitch()
-        .Case(this.prorector_review, _decided(Decision.APPROVE))
-        .Case(this.revise, _decided(Decision.REQUEST_CHANGES))
+        .Case(this.prorector_review, decided(Decision.APPROVE))
+        .Case(this.revise, decided(Decision.REQUEST_CHANGES))
         .Default(this.reject)
     )
 
     prorector_review = CaseStep().Next(this.after_prorector_review)
     after_prorector_review = (
         CaseSwitch()
-        .Case(this.approve, _decided(Decision.APPROVE))
-        .Case(this.revise, _decided(Decision.REQUEST_CHANGES))
+        .Case(this.approve, decided(Decision.APPROVE))
+        .Case(this.revise, decided(Decision.REQUEST_CHANGES))
         .Default(this.reject)
     )
 

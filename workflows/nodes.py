@@ -12,6 +12,7 @@ decision's timeline line is written first and names the status the case goes to.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
@@ -178,6 +179,12 @@ class CaseSwitch(flow.Switch):
     """viewflow's Switch (the first branch whose condition holds, else the default), its task written once."""
 
     activation_class = CaseSwitchActivation
+
+
+def decided(decision: str) -> Callable[[Any], bool]:
+    """A `CaseSwitch` branch's condition: the human step before it decided `decision` (the process's
+    `last_decision`). Reads only the process, as `status_after_decision` needs."""
+    return lambda activation: activation.process.last_decision == decision
 
 
 class CaseOutcomeActivation(_WrittenOnce, FunctionActivation):

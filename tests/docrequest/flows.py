@@ -9,11 +9,7 @@ from tests.docrequest import services
 from tests.docrequest.models import DocumentRequest, DocumentRequestProcess
 from workflows import kinds, locks
 from workflows.models import Decision
-from workflows.nodes import CaseOutcome, CaseStep
-
-
-def _decided(decision):
-    return lambda activation: activation.process.last_decision == decision
+from workflows.nodes import CaseEnd, CaseOutcome, CaseStep, CaseSwitch, decided
 
 
 class DocumentRequestFlow(flow.Flow):
@@ -23,22 +19,22 @@ class DocumentRequestFlow(flow.Flow):
     start = flow.StartHandle(this.start_case).Next(this.coordinator_review)
     coordinator_review = CaseStep().Next(this.after_coordinator)
     after_coordinator = (
-        flow.Switch()
-        .Case(this.head_review, _decided(Decision.APPROVE))
-        .Case(this.revise, _decided(Decision.REQUEST_CHANGES))
+        CaseSwitch()
+        .Case(this.head_review, decided(Decision.APPROVE))
+        .Case(this.revise, decided(Decision.REQUEST_CHANGES))
         .Default(this.reject)
     )
     head_review = CaseStep().Next(this.after_head)
     after_head = (
-        flow.Switch()
-        .Case(this.approve, _decided(Decision.APPROVE))
-        .Case(this.revise, _decided(Decision.REQUEST_CHANGES))
+        CaseSwitch()
+        .Case(this.approve, decided(Decision.APPROVE))
+        .Case(this.revise, decided(Decision.REQUEST_CHANGES))
         .Default(this.reject)
     )
     revise = CaseStep().Assign(lambda activation: activation.process.request.requester).Next(this.coordinator_review)
     approve = CaseOutcome(this.finish_approved, status=DocumentRequest.Status.APPROVED).Next(this.end)
     reject = CaseOutcome(this.finish_rejected, status=DocumentRequest.Status.REJECTED).Next(this.end)
-    end = flow.End()
+    end = CaseEnd()
 
     def start_case(self, activation, *, request):
         activation.process.request = request
