@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Department
-from accounts.roles import APPROVER_ROLES, Role, has_role
+from accounts.roles import APPROVER_ROLES, Role, has_role, user_roles
 from applications import services
 from applications.forms import ApplicationForm, CaseFilterForm, DocumentUploadForm, add_service_errors
 from applications.models import Application, ApplicationStatus, Call, CaseEvent, DocumentKind
@@ -31,6 +31,8 @@ from core.changes import change_rows
 from core.errors import Conflict
 from core.exports import csv_response
 from core.pagination import BadCursor, in_order, keyset_page
+from incoming.selectors import incoming_list
+from migration.selectors import own_cases
 from partners.models import PartnerInstitution
 from workflows.models import Decision
 from workflows.permissions import OPEN_TASK_STATUSES, can_decide, decide_refusal
@@ -165,6 +167,16 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("workflows:inbox")
     if has_role(request.user, Role.AUDITOR, Role.ADMIN):
         return redirect("applications:cases")
+    if not user_roles(request.user):
+        # No role at the university: a nominee coming to study here, or a foreigner with a migration-advice case.
+        own = incoming_list(user=request.user).filter(applicant=request.user)
+        incoming = list(own.values_list("pk", flat=True)[:2])
+        if len(incoming) == 1:
+            return redirect("incoming:detail", application_id=incoming[0])
+        if incoming:
+            return redirect("incoming:list")
+        if own_cases(user=request.user).exists():
+            return redirect("migration:mine")
     return redirect("applications:mine")
 
 

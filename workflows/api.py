@@ -48,7 +48,7 @@ class TaskListView(GenericAPIView):
         operation_id="tasks_list",
         summary="My inbox",
         description="Open tasks the caller may act on, of every kind of case, the earliest due first; narrowed by "
-        "kind, step, department, overdue, due date and a search, as the inbox page is.",
+        "kind, step, department, call, partner, overdue, due date and a search, as the inbox page is.",
         parameters=[InboxFilterSerializer],
         responses={200: TaskSerializer(many=True), 400: FIELD_ERRORS},
     )

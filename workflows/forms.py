@@ -39,6 +39,8 @@ class InboxFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of case"), required=False)
     step = forms.ChoiceField(label=_("Step"), required=False)
     department = forms.TypedChoiceField(label=_("Department"), required=False, coerce=int, empty_value=None)
+    call = forms.TypedChoiceField(label=_("Call"), required=False, coerce=int, empty_value=None)
+    partner = forms.TypedChoiceField(label=_("Partner"), required=False, coerce=int, empty_value=None)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     due_before = forms.DateField(
         label=_("Due by"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -49,8 +51,12 @@ class InboxFilterForm(forms.Form):
         choices=[("due", _("Due date")), ("oldest", _("Waiting longest")), ("newest", _("Newest"))],
     )
 
-    def __init__(self, *args, kinds=(), departments=(), **kwargs):
+    def __init__(self, *args, kinds=(), departments=(), calls=(), partners=(), **kwargs):
+        """`calls` and `partners`: (id, name) of those the user's inbox holds (workflows.selectors.
+        inbox_filter_choices)."""
         super().__init__(*args, **kwargs)
+        self.fields["call"].choices = [("", _("All calls")), *self._with_chosen("call", calls)]
+        self.fields["partner"].choices = [("", _("All partners")), *self._with_chosen("partner", partners)]
         self.fields["kind"].choices = [("", _("All kinds"))] + [(kind.key, kind.label) for kind in kinds]
         self.fields["step"].choices = [("", _("All steps"))] + [
             (f"{kind.key}:{name}", f"{kind.label} · {step.label}")
@@ -59,6 +65,16 @@ class InboxFilterForm(forms.Form):
             if step.role is not None
         ]
         self.fields["department"].choices = [("", _("All departments"))] + [(d.pk, d.name) for d in departments]
+
+    def _with_chosen(self, name: str, choices) -> list[tuple[int, str]]:
+        """The choices, and the one asked for even when the inbox no longer holds it (a remembered filter whose
+        cases were all decided): it then matches nothing instead of failing the whole filter. It is shown by its
+        number only, so that the field names nothing the inbox does not hold."""
+        choices = list(choices)
+        value = str(self.data.get(name) or "").strip() if self.is_bound else ""
+        if value.isdigit() and int(value) not in {pk for pk, _label in choices}:
+            choices.append((int(value), f"#{value}"))
+        return choices
 
 
 class TaskIdsField(forms.Field):

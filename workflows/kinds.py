@@ -133,6 +133,9 @@ class CaseKind:
     # (case) -> {who, subject, search, department_id, call_id, partner_id}, any of them; the rest come from
     # `inbox_fields`' defaults (the inbox columns, the search fields, the case's department, call and partner).
     inbox_entry: Callable[[Any], dict[str, Any]] | None = None
+    # The steps this installation runs (a kind whose chain is configurable): () -> their names; None: all `steps`.
+    # What a case's progress shows next follows it (workflows.selectors.case_progress).
+    steps_in_use: Callable[[], Any] | None = None
 
     @property
     def case_model(self) -> Any:

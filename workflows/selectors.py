@@ -11,6 +11,7 @@ from typing import Any, cast
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -366,10 +367,11 @@ def case_progress(case: Any) -> CaseProgress | None:
         return None
     is_revision = not step.is_review and RESUBMIT in step.actions
     following = names if is_revision else names[names.index(current) + 1 :]
+    in_use = set(kind.steps_in_use()) if kind.steps_in_use is not None else set(names)
     next_labels = [
         str(kind.steps[name].label)
         for name in following
-        if name != current and RESUBMIT not in kind.steps[name].actions
+        if name != current and name in in_use and RESUBMIT not in kind.steps[name].actions
     ]
     due_at = TaskDeadline.objects.filter(task=task).values_list("due_at", flat=True).first()
     return CaseProgress(
@@ -441,6 +443,28 @@ def inbox_entries_filtered(*, user: User, filters: InboxFilter, now: datetime | 
 def inbox_filtered(*, user: User, filters: InboxFilter, now: datetime | None = None) -> QuerySet[Task]:
     """The user's inbox (`inbox_tasks`: what they may act on, in its order) narrowed by `filters`."""
     return tasks_of_entries(inbox_entries_filtered(user=user, filters=filters, now=now))
+
+
+def inbox_filter_choices(*, user: User, field: str) -> list[tuple[int, str]]:
+    """What the inbox may be filtered by in `field` ("call" or "partner", as InboxEntry copies them): the rows the
+    user's open inbox entries point to, by name. The model is the one the kinds' cases link to by that field (so
+    the kernel names no domain app); one query per such model — one in practice — whatever the inbox holds."""
+    kinds_by_model: dict[type[models.Model], list[str]] = {}
+    for kind in case_kinds():
+        try:
+            link = kind.case_model._meta.get_field(field)
+        except FieldDoesNotExist:
+            continue
+        if link.many_to_one and link.related_model is not None:
+            kinds_by_model.setdefault(link.related_model, []).append(kind.key)
+    if not kinds_by_model:
+        return []
+    entries = inbox_entries(user=user).order_by()
+    choices: dict[int, str] = {}
+    for model, kind_keys in kinds_by_model.items():
+        linked = entries.filter(kind__in=kind_keys).values(f"{field}_id")
+        choices.update((row.pk, str(row)) for row in model._default_manager.filter(pk__in=linked))
+    return sorted(choices.items(), key=lambda item: (item[1].casefold(), item[0]))
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from workflows.selectors import (
     case_changes_since_last_seen,
     inbox_entries_filtered,
     inbox_facets,
+    inbox_filter_choices,
     tasks_for_rows,
     tasks_without_decider,
 )
@@ -65,6 +66,8 @@ def _inbox_filter(form: InboxFilterForm) -> InboxFilter:
         kind=data.get("kind") or "",
         step=data.get("step") or "",
         department=data.get("department"),
+        call=data.get("call"),
+        partner=data.get("partner"),
         overdue=bool(data.get("overdue")),
         due_before=data.get("due_before"),
         q=data.get("q") or "",
@@ -137,9 +140,9 @@ def next_task_url(request: HttpRequest) -> str:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    """The tasks the user may act on, filtered (kind, step, department, overdue, due by, search), sorted, a page
-    at a time, with how many wait at each step; the filter is remembered for the user. Tasks are chosen here for
-    a bulk decision."""
+    """The tasks the user may act on, filtered (kind, step, department, call, partner, overdue, due by, search),
+    sorted, a page at a time, with how many wait at each step; the filter is remembered for the user. Tasks are
+    chosen here for a bulk decision."""
     saved = InboxView.objects.filter(user=request.user).values_list("query", flat=True).first()
     if "clear" in request.GET:
         InboxView.objects.filter(user=request.user).delete()
@@ -147,7 +150,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if not request.GET and saved:
         return redirect(f"{reverse('workflows:inbox')}?{saved}")
     form = InboxFilterForm(
-        request.GET or None, kinds=list(case_kinds()), departments=Department.objects.order_by("name")
+        request.GET or None,
+        kinds=list(case_kinds()),
+        departments=Department.objects.order_by("name"),
+        calls=inbox_filter_choices(user=request.user, field="call"),
+        partners=inbox_filter_choices(user=request.user, field="partner"),
     )
     filters = InboxFilter()
     sort = "due"

@@ -25,6 +25,7 @@ from tests.support.incoming import (
     submitted,
 )
 from tests.support.letters import pdf_text
+from workflows.selectors import case_progress
 from workflows.services import case_submit
 
 pytestmark = pytest.mark.django_db
@@ -153,6 +154,11 @@ def test_the_chain_is_configurable(world, settings, eager_tasks, django_capture_
     capture = django_capture_on_commit_callbacks
     invitation, _token = invite(world, capture, incoming_agreement(world))
     application = submitted(nominate(capture, invitation))
+    # the case's progress names only the configured steps
+    assert case_progress(application).next_labels == ["IRO decision"]
+    settings.INCOMING_REVIEW_STEPS = ["coordinator_review", "head_review", "office_review"]
+    assert case_progress(application).next_labels == ["Department head review", "IRO decision"]
+    settings.INCOMING_REVIEW_STEPS = ["coordinator_review", "office_review"]
 
     # when the coordinator approves, the IRO decides next
     application = decide(world.coordinator_ce, application)

@@ -12,11 +12,13 @@ from rest_framework.test import APIClient
 from accounts.roles import Role
 from applications.models import ApplicationStatus, CaseEvent
 from notifications.models import Notification, TaskDeadline
+from tests.support.agreements import draft_agreement
 from tests.support.drivers import another_call, decide, make_ready_application, make_submitted_application, open_task
 from tests.support.factories import UserFactory
+from tests.support.pages import count_queries
 from workflows.models import InboxView
 from workflows.selectors import InboxFilter, inbox_facets, inbox_filtered
-from workflows.services import tasks_decide_bulk
+from workflows.services import case_submit, tasks_decide_bulk
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +95,42 @@ def test_the_inbox_page_filters_counts_and_remembers_the_filter(world, cases, cl
     # sorted by waiting time
     oldest = client.get(reverse("workflows:inbox"), {"sort": "oldest"}).context["rows"]
     assert [row["case"].pk for row in oldest] == [cases["first"].pk, cases["second"].pk, cases["third"].pk]
+
+
+def test_the_inbox_page_filters_by_call_and_by_partner_in_constant_queries(world, cases, client):
+    # by call: the choices are the calls of the coordinator's own inbox, and the filter is remembered
+    client.force_login(world.coordinator_ce)
+    inbox = reverse("workflows:inbox")
+    page = client.get(inbox, {"call": cases["third"].call_id})
+    assert page.status_code == 200
+    assert [row["case"].pk for row in page.context["rows"]] == [cases["third"].pk]
+    calls = dict(page.context["form"].fields["call"].choices)
+    assert set(calls) == {"", cases["first"].call_id, cases["third"].call_id}
+    html = page.content.decode()
+    assert '<label for="id_call">Call:</label>' in html and '<label for="id_partner">Partner:</label>' in html
+    assert client.get(inbox)["Location"].endswith(f"?call={cases['third'].call_id}")
+    # a call no longer in the inbox (a remembered filter) matches nothing rather than failing
+    gone = client.get(inbox, {"call": 999999})
+    assert gone.status_code == 200 and not gone.context["rows"]
+
+    # by partner: the head's agreements at two partners (and an application, which names none)
+    head = world.head_ce
+    for partner in world.partners[:2]:
+        case_submit(case=draft_agreement(world, partner), actor=world.coordinator_ce)
+    client.force_login(head)
+    page = client.get(inbox, {"partner": world.partners[1].pk})
+    assert [row["case"].partner_id for row in page.context["rows"]] == [world.partners[1].pk]
+    partners = dict(page.context["form"].fields["partner"].choices)
+    assert set(partners) == {"", world.partners[0].pk, world.partners[1].pk}
+    assert partners[world.partners[1].pk] == str(world.partners[1])
+
+    # the same queries however many calls and partners the inbox holds
+    before = count_queries(client, f"{inbox}?sort=due")
+    case_submit(case=draft_agreement(world, world.partners[2]), actor=world.coordinator_ce)
+    decide(world.coordinator_ce, make_submitted_application(world, world.student2, call=another_call(world)))
+    after = count_queries(client, f"{inbox}?sort=due")
+    assert len(dict(client.get(inbox, {"sort": "due"}).context["form"].fields["partner"].choices)) == 4
+    assert after == before
 
 
 def test_a_bulk_decision_decides_each_case_on_its_own_and_reports_each(world, cases):
