@@ -64,12 +64,17 @@ def _details(errors: list[DjangoValidationError]) -> list[ErrorDetail]:
     return [ErrorDetail(str(message), code=e.code) for e in errors for message in e.messages]
 
 
+_BODY_KEYS = frozenset({"code", "codes", "detail"})
+
+
 def field_errors_body(detail: Any) -> dict[str, Any]:
     """`{field: [message, ...], "codes": {field: [code, ...]}}` from DRF's detail, with nested fields flattened
     to paths (`conditions.1.direction`, `choices.0`): the schema promises a list of strings per key."""
     messages: dict[str, list[str]] = {}
     codes: dict[str, list[str]] = {}
     for key, error in _flatten(detail, ""):
+        if key in _BODY_KEYS:  # a field named like the body's own keys (a checklist step's `code`)
+            key = f"fields.{key}"
         messages.setdefault(key, []).append(str(error))
         codes.setdefault(key, []).append(error_code(getattr(error, "code", None)).value)
     return {**messages, "codes": codes}

@@ -44,7 +44,8 @@ _CODE_REF = {"$ref": f"#/components/schemas/{ERROR_CODE_COMPONENT}"}
 FIELD_ERRORS_SCHEMA = {
     "type": "object",
     "description": "Messages by field: `{field: [message, ...]}`; `non_field_errors` for the request as a "
-    "whole; a nested field by its path (`conditions.1.direction`). `codes` gives the code of each message. "
+    "whole; a nested field by its path (`conditions.1.direction`); a field named `code`, `codes` or `detail` as "
+    "`fields.code` (and so on). `codes` gives the code of each message. "
     "A body that cannot be parsed answers `detail` and `code` (`parse_error`) instead.",
     "properties": {
         "codes": {

@@ -370,3 +370,16 @@ def test_a_step_done_by_mistake_is_opened_again_with_a_reason(world, case):
     assert done.status_code == 302
     step.refresh_from_db()
     assert step.note == "The right certificate" and step.document.version == 2
+
+
+def test_a_duplicate_step_code_is_a_field_error_under_fields_code(world):
+    """The step's `code` field must not take the place of the error body's `code` (one of the API's error codes):
+    its messages go under `fields.code`."""
+    again = api(world.admin).post(
+        f"{API}checklist/",
+        {"code": "stay-registration", "label_en": "Again", "label_az": "Yenə", "anchor": "arrival", "offset_days": 1},
+        format="json",
+    )
+    assert again.status_code == 400, again.content
+    body = again.json()
+    assert "code" not in body and body["fields.code"] and body["codes"]["fields.code"] == ["unique"]
