@@ -35,6 +35,7 @@ def test_a_coordinator_filters_chooses_with_the_keyboard_and_approves_in_bulk(wo
     watcher.check("filtered inbox")
     page.get_by_role("link", name="Clear").click()
     expect(page.locator("#inbox-table tbody tr")).to_have_count(3)
+    page.wait_for_load_state()  # the keys are the deferred script's: pressed before it ran, they would be lost
 
     # j moves down, x chooses: the first two rows
     page.locator("body").press("j")
@@ -67,9 +68,11 @@ def test_a_coordinator_filters_chooses_with_the_keyboard_and_approves_in_bulk(wo
     # back in the inbox, the one left opens with o
     page.get_by_role("link", name="Back to the inbox").click()
     expect(page.locator("#inbox-table tbody tr")).to_have_count(1)
+    page.wait_for_load_state()
     page.locator("body").press("j")
     page.keyboard.press("o")
     expect(page.locator("textarea[name=comment]")).to_be_visible()
+    page.wait_for_load_state()
     watcher.check("task page")
     # r chooses "reject" and puts the cursor in the comment; the reason typed, Enter on the choice records it
     page.locator("body").press("r")
