@@ -1,7 +1,7 @@
 """The office's roles. A role is a Django group; what each role may do is granted by
 `manage.py setup_roles` (run by migrations) and checked by the predicates in each app's permissions.py."""
 
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -64,6 +64,35 @@ def prime_user_rights(user) -> None:
     names = {value for what, value in rows if what == "role"}
     user._korpu_roles = frozenset(r for r in Role.values if r in names)
     user._korpu_department_ids = frozenset(int(value) for what, value in rows if what == "department")
+
+
+def user_rights_columns(user) -> dict:
+    """Columns that read the user's roles and departments along with another query (PostgreSQL arrays; none
+    elsewhere, or when they are known already): give that query's values to `prime_user_rights_from`."""
+    if user is None or not user.is_authenticated or connection.vendor != "postgresql":
+        return {}
+    if hasattr(user, "_korpu_roles") and hasattr(user, "_korpu_department_ids"):
+        return {}
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    # request.user is a lazy object: the model's class, not type(user).
+    memberships = get_user_model().departments.through.objects.filter(user_id=user.pk)
+    return {
+        "rights_roles": ArraySubquery(Group.objects.filter(user=user.pk).values("name")),
+        "rights_departments": ArraySubquery(memberships.values("department_id")),
+    }
+
+
+def prime_user_rights_from(user, values: dict) -> None:
+    """Fill the caches `prime_user_rights` fills from the values of `user_rights_columns` (nothing when there were
+    none)."""
+    if "rights_roles" not in values:
+        return
+    names = set(values["rights_roles"])
+    user._korpu_roles = frozenset(r for r in Role.values if r in names)
+    user._korpu_department_ids = frozenset(values["rights_departments"])
 
 
 def prime_department_ids(user, department_ids) -> None:

@@ -33,6 +33,7 @@ from applications.models import (
 )
 from applications.notifications import case_event_notify
 from core.changes import field_changes
+from core.db import Statement, insert_statement, update_statement, update_values_statement, write_together
 from core.errors import ApplicationAlreadySubmitted, ApplicationNotEditable, ErrorCode, NoPlaceLeft, field_error
 from core.numbers import Number, check_ranges
 from documents.models import Document, DocumentKind, DocumentStatus
@@ -371,10 +372,13 @@ def application_enter_status(*, application: Application, status: str, final: bo
     application.save(update_fields=fields)
 
 
-def call_places_lock(*, place_ids: Sequence[int]) -> dict[int, CallPlace]:
-    """Lock these call places, then the agreement quotas behind them, each in primary-key order (so two
-    transactions taking places never deadlock); the caller is inside its transaction. Returns them by id."""
-    locked = {p.pk: p for p in CallPlace.objects.select_for_update().filter(pk__in=place_ids).order_by("pk")}
+def call_places_lock(*, place_ids: Sequence[int] | None = None, places: Any = None) -> dict[int, CallPlace]:
+    """Lock these call places (by id, or a queryset of them, which may annotate and select related rows), then
+    the agreement quotas behind them, each in primary-key order (so two transactions taking places never
+    deadlock); the caller is inside its transaction. Returns them by id."""
+    if places is None:
+        places = CallPlace.objects.filter(pk__in=list(place_ids or ()))
+    locked = {p.pk: p for p in places.select_for_update(of=("self",)).order_by("pk")}
     quota_ids = sorted({p.quota_id for p in locked.values() if p.quota_id})
     list(AgreementQuota.objects.select_for_update().filter(pk__in=quota_ids).order_by("pk").values_list("pk"))
     return locked
@@ -383,13 +387,22 @@ def call_places_lock(*, place_ids: Sequence[int]) -> dict[int, CallPlace]:
 def call_place_take_rollback_unsafe(*, place: CallPlace) -> bool:
     """Take one place at a call place the caller locked (call_places_lock), and one of its agreement quota's;
     False when none is left. The CHECK constraints on CallPlace and AgreementQuota are the last guard."""
-    if place.places_taken >= place.places:
+    statement = call_place_take_statement(place=place)
+    if statement is None:
         return False
-    if place.quota_id is not None and not quota_consume_rollback_unsafe(quota_id=place.quota_id):
-        return False
-    CallPlace.objects.filter(pk=place.pk).update(places_taken=F("places_taken") + 1)
-    place.places_taken += 1
+    write_together(statement)
     return True
+
+
+def call_place_take_statement(*, place: CallPlace) -> Statement | None:
+    """`call_place_take_rollback_unsafe` with the call place's own UPDATE left to the caller, to write with its
+    other rows (core.db.write_together); the quota's place is taken now. None when no place is left."""
+    if place.places_taken >= place.places:
+        return None
+    if place.quota_id is not None and not quota_consume_rollback_unsafe(quota_id=place.quota_id):
+        return None
+    place.places_taken += 1
+    return update_values_statement(CallPlace.objects.filter(pk=place.pk), places_taken=F("places_taken") + 1)
 
 
 def call_place_release_rollback_unsafe(*, place: CallPlace) -> None:
@@ -407,29 +420,41 @@ def application_approve(*, application: Application) -> CallPlace:
     behind them, are locked in primary-key order (so two approvals never deadlock) before they are
     counted; a place from an agreement also takes one of the agreement's yearly quota. The CHECK
     constraints on CallPlace and AgreementQuota are the last line of defence."""
-    choices = list(application.choices.order_by("rank").values_list("place_id", flat=True))
-    locked = call_places_lock(place_ids=choices)
+    # The chosen places, locked, with their rank among the choices and their partner (one statement).
+    locked = call_places_lock(
+        places=CallPlace.objects.filter(choices__application=application)
+        .annotate(choice_rank=F("choices__rank"))
+        .select_related("partner")
+    )
+    choices = [place.pk for place in sorted(locked.values(), key=lambda place: place.choice_rank)]  # type: ignore[attr-defined]
     for place_id in choices:
         place = locked[place_id]
-        if not call_place_take_rollback_unsafe(place=place):
+        taken = call_place_take_statement(place=place)
+        if taken is None:
             continue
         status_before = application.status
         application.nominated_place = place
         application.status = ApplicationStatus.APPROVED
         application.decided_at = timezone.now()
-        application.save(update_fields=["nominated_place", "status", "decided_at", "updated_at"])
-        # The line after the prorector's approval: which place the case took, at which of its choices.
-        case_event_record(
+        # The place, the application and the line after the prorector's approval (which place the case took, at
+        # which of its choices) written together.
+        placed = CaseEvent(
             application=application,
             action=CaseEvent.Action.PLACE_ASSIGNED,
             step="approve",
             status_before=status_before,
+            status_after=application.status,
             data={
                 "place_id": place.pk,
                 "partner": place.partner.name,
                 "choice_rank": choices.index(place_id) + 1,
                 "from_agreement_quota": place.quota_id is not None,
             },
+        )
+        write_together(
+            taken,
+            update_statement(application, fields=["nominated_place", "status", "decided_at", "updated_at"]),
+            insert_statement([placed]),
         )
         return place
     raise NoPlaceLeft()

@@ -46,13 +46,24 @@ RELAY_BATCH = 500
 
 
 def _channels_by_user(*, users: Sequence[User], kind: str, channels: Sequence[str]) -> dict[int, list[str]]:
-    """The channels each user receives this kind on, after their preferences (one query)."""
-    choices = {
-        (p.user_id, p.kind, p.channel): p.enabled
-        for p in NotificationPreference.objects.filter(
-            user__in=[u.pk for u in users], kind__in=[kind, NotificationKind.DIGEST]
-        )
-    }
+    """The channels each user receives this kind on, after their preferences (one query, none for users read
+    `with_notification_choices`)."""
+    from notifications.selectors import CHOICES_ANNOTATION
+
+    choices: dict[tuple[int, str, str], bool]
+    if all(hasattr(user, CHOICES_ANNOTATION) for user in users):
+        choices = {}
+        for user in users:
+            for choice in getattr(user, CHOICES_ANNOTATION):
+                chosen_kind, channel, enabled = choice.split("|")
+                choices[(user.pk, chosen_kind, channel)] = enabled == "true"
+    else:
+        choices = {
+            (p.user_id, p.kind, p.channel): p.enabled
+            for p in NotificationPreference.objects.filter(
+                user__in=[u.pk for u in users], kind__in=[kind, NotificationKind.DIGEST]
+            )
+        }
     result: dict[int, list[str]] = {}
     for user in users:
         wanted = []
@@ -89,8 +100,9 @@ def notify(
     """Record a notification of `event` for each recipient on each channel they receive `kind` on, inside the
     caller's transaction; the emails are dispatched to the worker once it commits (nothing if it rolls back).
 
-    Notifying the same event again is harmless: the rows exist already (the unique idempotency key) and only
-    emails still pending are dispatched again, which the worker's claim turns into no second email."""
+    Notifying the same event again is harmless: the rows exist already (the unique idempotency key) and their
+    emails are dispatched again, which the worker's claim turns into no second email. Returns the rows as written
+    (with their ids; a row that existed keeps its stored status, which the returned object does not show)."""
     users = list({u.pk: u for u in recipients if u is not None and u.is_active}.values())
     if not users:
         return []
@@ -124,13 +136,16 @@ def notify(
             )
     if not rows:
         return []
-    # ON CONFLICT DO NOTHING: a second notification of the same event (a retried job, a double click that
-    # got through) neither fails the caller's transaction nor adds a row.
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    stored = list(
-        Notification.objects.filter(event=event, recipient__in=[u.pk for u in users], kind=kind).order_by("pk")
+    # One statement, ON CONFLICT on the idempotency key: a second notification of the same event (a retried job, a
+    # double click that got through) neither fails the caller's transaction nor adds a row; the rows come back
+    # with their ids either way (the "update" writes the event it already has).
+    Notification.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["event", "recipient", "channel"], update_fields=["event"]
     )
-    pending = [n.pk for n in stored if n.channel == Channel.EMAIL and n.status == NotificationStatus.PENDING]
+    stored = sorted(rows, key=lambda row: row.pk)
+    # An email notified before may have been sent already: dispatching it again is harmless (the worker's claim
+    # sends it once).
+    pending = [n.pk for n in stored if n.channel == Channel.EMAIL]
     if pending:
         on_commit_call(notification_dispatch, pending)
     return stored

@@ -8,6 +8,7 @@ from typing import Any
 
 from viewflow.workflow.models import Task
 
+from core.db import Statement, delete_statement, insert_statement
 from workflows.kinds import CaseKind
 from workflows.models import InboxEntry
 
@@ -33,16 +34,16 @@ def inbox_entry_build(*, task: Task, kind: CaseKind, case: Any, due_at: datetime
     )
 
 
-def inbox_entry_add(*, task: Task, kind: CaseKind, case: Any, due_at: datetime | None) -> None:
-    """A step began: its task enters the inbox (once: a second start of the same task changes nothing)."""
-    InboxEntry.objects.bulk_create(
-        [inbox_entry_build(task=task, kind=kind, case=case, due_at=due_at)], ignore_conflicts=True
-    )
+def inbox_entry_insert_sql(*, task: Task, kind: CaseKind, case: Any, due_at: datetime | None) -> Statement:
+    """A step began: its task enters the inbox (once: a second start of the same task changes nothing). The
+    statement, for the caller to write with the step's other rows (core.db.write_together)."""
+    return insert_statement([inbox_entry_build(task=task, kind=kind, case=case, due_at=due_at)], ignore_conflicts=True)
 
 
-def inbox_entry_remove(*, task: Task) -> None:
-    """A step's task ended (done or cancelled): it leaves the inbox."""
-    InboxEntry.objects.filter(task_id=task.pk).delete()
+def inbox_entry_delete_sql(*, task: Task) -> Statement:
+    """A step's task ended (done or cancelled): it leaves the inbox. The statement, for the caller to write with
+    the task's own row."""
+    return delete_statement(InboxEntry.objects.filter(task_id=task.pk))
 
 
 def inbox_entry_owner(*, task: Task) -> None:

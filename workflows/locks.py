@@ -51,15 +51,19 @@ class AdvisoryFlowLock:
             # Same back-off as viewflow's lock: about 0.4 s, 0.8 s, 1.6 s, 3.2 s plus jitter.
             time.sleep(((number + 1) * random.random() + 2**number) / 2.5)
 
-    def task_locked(self, task_id: int | str) -> tuple[Any, int] | None:
+    def task_locked(self, task_id: int | str, also: dict[str, Any] | None = None) -> tuple[Any, int, dict] | None:
         """Read a task's node and process and take that process's flow lock, in one statement (the caller is in
-        a transaction, which holds the lock): (flow_task, process id), or None for no such task. FlowLockFailed
-        when another transaction holds the lock through every attempt."""
+        a transaction, which holds the lock): (flow_task, process id, the values of the columns `also` asks
+        for), or None for no such task. FlowLockFailed when another transaction holds the lock through every
+        attempt."""
         from viewflow.workflow.models import Task
 
-        tasks = Task.objects.filter(pk=task_id)
+        also = also or {}
+        tasks = Task.objects.filter(pk=task_id).annotate(**also)
+        columns = ["flow_task", "process_id", *also]
         if connection.vendor != "postgresql":
-            return tasks.values_list("flow_task", "process_id").first()
+            row = tasks.values_list(*columns).first()
+            return None if row is None else (row[0], row[1], dict(zip(also, row[2:], strict=True)))
         tasks = tasks.annotate(
             locked=Func(
                 F("process_id").bitor(FLOW_LOCK_NAMESPACE << 40),
@@ -67,14 +71,14 @@ class AdvisoryFlowLock:
                 output_field=BooleanField(),
             )
         )
-        found: list[tuple[Any, int]] = []
+        found: list[tuple[Any, int, dict]] = []
 
         def attempt() -> bool:
-            row = tasks.values_list("flow_task", "process_id", "locked").first()
+            row = tasks.values_list(*columns, "locked").first()
             if row is None:
                 return True
-            found.append(row[:2])
-            return bool(row[2])
+            found.append((row[0], row[1], dict(zip(also, row[2:-1], strict=True))))
+            return bool(row[-1])
 
         self._retrying(attempt, f"task {task_id}")
         return found[-1] if found else None

@@ -70,10 +70,17 @@ class MobilityFlow(flow.Flow):
         CaseStep().Assign(lambda activation: activation.process.application.applicant).Next(this.coordinator_review)
     )
 
-    approve = CaseOutcome(this.approve_case, status=ApplicationStatus.APPROVED).Next(this.end)
+    # Each outcome changes the application through the process's own object (changes_case_elsewhere=False).
+    approve = CaseOutcome(this.approve_case, status=ApplicationStatus.APPROVED, changes_case_elsewhere=False).Next(
+        this.end
+    )
     # A competitive call: eligible and complete, waiting for the selection; no place is taken.
-    eligible = CaseOutcome(this.eligible_case, status=ApplicationStatus.ELIGIBLE).Next(this.end)
-    reject = CaseOutcome(this.reject_case, status=ApplicationStatus.REJECTED).Next(this.end)
+    eligible = CaseOutcome(this.eligible_case, status=ApplicationStatus.ELIGIBLE, changes_case_elsewhere=False).Next(
+        this.end
+    )
+    reject = CaseOutcome(this.reject_case, status=ApplicationStatus.REJECTED, changes_case_elsewhere=False).Next(
+        this.end
+    )
     end = CaseEnd()
 
     def start_case(self, activation, *, application):

@@ -12,10 +12,12 @@ decision's timeline line is written first and names the status the case goes to.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import SimpleNamespace
 from typing import Any
 
+from django.db import connection, router
+from django.db.models import Exists, sql
 from django.shortcuts import redirect
 from django.utils.timezone import now
 from viewflow.workflow import flow
@@ -26,7 +28,9 @@ from viewflow.workflow.nodes.func import FunctionActivation
 from viewflow.workflow.nodes.switch import SwitchActivation
 from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.signals import flow_finished, task_finished, task_started
-from viewflow.workflow.status import PROCESS
+from viewflow.workflow.status import PROCESS, STATUS
+
+from core.db import Statement, insert_statement, update_statement, write_together
 
 
 def task_page(request, *args, **kwargs):
@@ -34,10 +38,43 @@ def task_page(request, *args, **kwargs):
     return redirect("workflows:task", task_id=kwargs["task_pk"])
 
 
+def task_insert(task: Any, previous: Any) -> None:
+    """Write a new task and its link to the task before it (viewflow's `task.save()` and `previous.add()`): on
+    PostgreSQL one statement, the link's INSERT fed by the task's through a data-modifying WITH; elsewhere the
+    ORM's two. Nothing listens to either write's signals."""
+    if connection.vendor != "postgresql":
+        task.save()
+        task.previous.add(previous)
+        return
+    model = type(task)
+    if task.flow_task and not task.flow_task_type:
+        task.flow_task_type = task.flow_task.task_type  # what viewflow's Task.save() adds
+    using = router.db_for_write(model, instance=task)
+    insert = sql.InsertQuery(model)
+    insert.insert_values([f for f in model._meta.concrete_fields if not f.primary_key], [task])
+    compiler = insert.get_compiler(using=using)
+    compiler.returning_fields = [model._meta.pk]
+    [(insert_sql, params)] = compiler.as_sql()
+    link = model.previous.through._meta
+    quote = connection.ops.quote_name
+    new_column, old_column = (link.get_field(name).column for name in ("from_task", "to_task"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH new_task AS ({insert_sql}) "
+            f"INSERT INTO {quote(link.db_table)} ({quote(new_column)}, {quote(old_column)}) "
+            f"SELECT new_task.{quote(model._meta.pk.column)}, %s FROM new_task RETURNING {quote(new_column)}",
+            [*params, previous.pk],
+        )
+        task.pk = cursor.fetchone()[0]
+    task._state.adding = False
+    task._state.db = using
+
+
 def step_enter(activation) -> None:
     """A step begins: the case takes the step's status, everyone who may act is told (with a due date), and the
-    task enters the inbox table (a step somebody acts on by role: an applicant's own revision is not listed)."""
-    from workflows.inbox import inbox_entry_add
+    task enters the inbox table (a step somebody acts on by role: an applicant's own revision is not listed); the
+    due date's row and the inbox row are written together."""
+    from workflows.inbox import inbox_entry_insert_sql
     from workflows.kinds import kind_of_task
     from workflows.reminders import enter_step
 
@@ -46,33 +83,60 @@ def step_enter(activation) -> None:
     case = getattr(activation.process, kind.case_attr)
     if step.status:
         kind.enter_status(case=case, status=step.status)
-    due_at = enter_step(task=activation.task, case=case)
+    deadline = enter_step(task=activation.task, case=case)
+    writes = [insert_statement([deadline], ignore_conflicts=True)] if deadline is not None else []
     if step.role is not None:
-        inbox_entry_add(task=activation.task, kind=kind, case=case, due_at=due_at)
+        due_at = deadline.due_at if deadline is not None else None
+        writes.append(inbox_entry_insert_sql(task=activation.task, kind=kind, case=case, due_at=due_at))
+    write_together(*writes)
 
 
-def step_leave(task) -> None:
-    """A human step's task ended (done or cancelled): it leaves the inbox table."""
-    from workflows.inbox import inbox_entry_remove
-    from workflows.kinds import step_of_task
+def step_leave(task, also: Sequence[Statement] = ()) -> None:
+    """A human step's task ended (done or cancelled): written, and out of the inbox table, in one go with `also`
+    (what the decision writes of the process)."""
+    from workflows.inbox import inbox_entry_delete_sql
 
-    step = step_of_task(task)
-    if step is None or step.role is not None:
-        inbox_entry_remove(task=task)
+    write_together(*also, inbox_entry_delete_sql(task=task), update_statement(task))
 
 
 class CaseStepActivation(ViewActivation):
-    """A human step's activation: its task leaves the inbox table whichever way it ends, and the table follows
-    who took it."""
+    """A human step's activation: its task is written with its link in one statement (`task_insert`), leaves the
+    inbox table whichever way it ends, and the table follows who took it. `writes_on_complete`: statements the
+    decision leaves to be written with the task's completion (workflows.services)."""
+
+    writes_on_complete: Sequence[Statement] = ()
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        # viewflow's ViewActivation.create, with the task and its link written together.
+        task = flow_task.flow_class.task_class(process=prev_activation.process, flow_task=flow_task, token=token)
+        task.data = data if data is not None else {}
+        task.seed = seed
+        activation = cls(task)
+        owner_permission = flow_task.calc_owner_permission(activation)
+        if owner_permission:
+            task.owner_permission = owner_permission
+            task.owner_permission_obj = flow_task.calc_owner_permission_obj(activation)
+        owner = flow_task.calc_owner(activation)
+        if owner:
+            task.owner = owner
+            task.status = STATUS.ASSIGNED
+        task_insert(task, prev_activation.task)
+        if flow_task._on_create is not None:
+            flow_task._on_create(activation)
+        return activation
 
     @Activation.status.super()
     def complete(self):
-        super().complete.original()
-        step_leave(self.task)
+        # viewflow's Activation.complete, the task's write joined by its inbox row's removal.
+        self.task.finished = now()
+        step_leave(self.task, also=self.writes_on_complete)
+        task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
 
     @Activation.status.super()
     def cancel(self):
-        super().cancel.original()
+        # viewflow's ViewActivation.cancel, likewise.
+        self.task.finished = now()
         step_leave(self.task)
 
     @Activation.status.super()
@@ -152,8 +216,7 @@ class _WrittenOnce:
 
     def _write_done(self) -> None:
         self.task.finished = now()
-        self.task.save()
-        self.task.previous.add(self._previous)
+        task_insert(self.task, self._previous)
         task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
 
 
@@ -210,15 +273,20 @@ class CaseEndActivation(_WrittenOnce, EndActivation):
             return super().activate.original()
         self.task.started = now()
         task_started.send(sender=self.flow_class, process=self.process, task=self.task)
-        still_open = self.flow_class.task_class._default_manager.filter(
-            process=self.process, finished__isnull=True
-        ).exists()
-        if not still_open:
+        # The process is done once no other task is open: asked and written in one statement (the process's own
+        # row only: the kind's columns did not change at its end).
+        finished = now()
+        open_tasks = self.flow_class.task_class._default_manager.filter(process=self.process, finished__isnull=True)
+        process_model = self.process._meta.get_field("status").model  # viewflow's Process (a kind's extends it)
+        ended = (
+            process_model._base_manager.filter(pk=self.process.pk)
+            .filter(~Exists(open_tasks))
+            .update(status=PROCESS.DONE, finished=finished)
+        )
+        if ended:
             self.process.status = PROCESS.DONE
-            self.process.finished = now()
-            # The process's own row only: the kind's columns did not change at its end.
-            self.process.save(update_fields=["status", "finished"])
-        self._still_open = still_open
+            self.process.finished = finished
+        self._still_open = not ended
 
     @Activation.status.super()
     def complete(self):
@@ -241,15 +309,18 @@ class CaseOutcome(flow.Function):
 
     activation_class = CaseOutcomeActivation
 
-    def __init__(self, func, *, status: str, **kwargs):
+    def __init__(self, func, *, status: str, changes_case_elsewhere: bool = True, **kwargs):
         super().__init__(func, **kwargs)
         self.case_status = status
+        # False when `func` changes the case only through the object it is given (the process's): the decision
+        # then need not read the case again after it.
+        self.changes_case_elsewhere = changes_case_elsewhere
 
 
-def status_after_decision(*, node: Any, process: Any, steps: dict[str, Any]) -> str | None:
-    """The status the case will be in once the flow moves on from the human step `node` with `process` as it is
-    now (its decision and approvals set): the gateways are followed as viewflow follows them, up to the next
-    `CaseStep` (its status from `steps`) or `CaseOutcome`. None where the flow leads elsewhere."""
+def node_after_decision(*, node: Any, process: Any) -> Any:
+    """The node the flow reaches from the human step `node` with `process` as it is now (its decision and
+    approvals set), following the gateways as viewflow follows them: a `CaseStep`, a `CaseOutcome` or another
+    node."""
     activation = SimpleNamespace(process=process)
     target = node._next
     for _ in range(50):  # a gateway chain is short; a cycle of gateways is a broken flow
@@ -264,6 +335,13 @@ def status_after_decision(*, node: Any, process: Any, steps: dict[str, Any]) -> 
             else:
                 chosen = candidate
         target = chosen
+    return target
+
+
+def status_after_decision(*, node: Any, process: Any, steps: dict[str, Any]) -> str | None:
+    """The status the case will be in once the flow moves on from the human step `node` with `process` as it is
+    now: the next `CaseStep`'s status (from `steps`) or the `CaseOutcome`'s. None where the flow leads elsewhere."""
+    target = node_after_decision(node=node, process=process)
     if isinstance(target, CaseStep):
         step = steps.get(target.name)
         return step.status if step is not None and step.status else None

@@ -29,18 +29,18 @@ from workflows.permissions import OPEN_TASK_STATUSES
 from workflows.selectors import inbox_tasks, step_deciders, task_deciders, tasks_for_rows, with_cases, with_deputies
 
 
-def enter_step(*, task: Task, case: Any = None) -> datetime | None:
-    """A human step of any kind of case was created (its node's start, in the flow's transaction): start its due
-    date and tell whoever may act on it (`case`: the task's case when the caller has it). Steps only their owner
-    does (an applicant's revision) are announced by the case's own messages instead. Returns the due date."""
+def enter_step(*, task: Task, case: Any = None) -> TaskDeadline | None:
+    """A human step of any kind of case was created (its node's start, in the flow's transaction): tell whoever
+    may act on it (`case`: the task's case when the caller has it), and return its due date's row for the caller to
+    write with the step's other rows (workflows.nodes.step_enter). Steps only their owner does (an applicant's
+    revision) have no due date and are announced by the case's own messages instead."""
     kind = kind_of_task(task)
     step = kind.steps.get(task.flow_task.name) if kind else None
     if step is None or step.role is None:
         return None
-    deadline = task_deadline_start(task=task)
-    due_at = deadline.due_at if deadline else None
-    task_available_notify(task=task, case=case, due_at=due_at, due_at_known=True)
-    return due_at
+    deadline = task_deadline_of(task=task)
+    task_available_notify(task=task, case=case, due_at=deadline.due_at if deadline else None, due_at_known=True)
+    return deadline
 
 
 def _case_link(case: Any) -> str:
@@ -61,14 +61,19 @@ def _task_context(*, task: Task, kind: CaseKind, case: Any, due_at: datetime | N
     return build
 
 
+def task_deadline_of(*, task: Task) -> TaskDeadline | None:
+    """The due date of a review task that just arrived, not written yet (None for a step without a due time)."""
+    due_at = step_due_at(step=task.flow_task.name, arrived_at=task.created or timezone.now())
+    return None if due_at is None else TaskDeadline(task=task, due_at=due_at)
+
+
 def task_deadline_start(*, task: Task) -> TaskDeadline | None:
     """Give a review task that just arrived its due date (once; none for a step without a due time)."""
-    due_at = step_due_at(step=task.flow_task.name, arrived_at=task.created or timezone.now())
-    if due_at is None:
-        return None
-    # One statement: a task's due date is written once (a second start of the same task keeps the first).
-    TaskDeadline.objects.bulk_create([TaskDeadline(task=task, due_at=due_at)], ignore_conflicts=True)
-    return TaskDeadline(task=task, due_at=due_at)
+    deadline = task_deadline_of(task=task)
+    if deadline is not None:
+        # One statement: a task's due date is written once (a second start of the same task keeps the first).
+        TaskDeadline.objects.bulk_create([deadline], ignore_conflicts=True)
+    return deadline
 
 
 def task_available_notify(

@@ -25,6 +25,7 @@ from accounts.roles import has_role, prime_department_ids, user_department_ids
 from accounts.selectors import absent_principals, deputies_by_principal, deputyships_running
 from documents.models import Document
 from notifications.models import TaskDeadline
+from notifications.selectors import with_notification_choices
 from workflows.kinds import RESUBMIT, CaseKind, case_kinds, kind_of_case, kind_of_task
 from workflows.models import Decision, InboxEntry
 from workflows.permissions import (
@@ -247,7 +248,8 @@ def task_deciders(*, task: Task) -> list[User]:
     if task.owner_id is not None:
         users = users.filter(pk=task.owner_id)
     away = deputyships_running().filter(principal_id=OuterRef("pk"))
-    rows = users.annotate(away=Exists(away)).distinct().order_by("pk")
+    # Their notification preferences come along: telling them costs no query more.
+    rows = with_notification_choices(users.annotate(away=Exists(away)).distinct().order_by("pk"))
     deciders: list[User] = list(rows)
     if not any(getattr(user, "away", False) for user in deciders):
         return deciders

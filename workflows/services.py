@@ -20,14 +20,15 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.models import User
-from accounts.roles import prime_user_rights
+from accounts.roles import prime_user_rights, prime_user_rights_from, user_rights_columns
+from core.db import Statement, update_statement, write_together
 from core.errors import CaseBusy, Conflict, ErrorCode, NotWaitingForRevision, TaskAlreadyDecided, field_error
 from documents.models import Document
 from documents.services import atomic_storing, document_store
 from workflows import locks
 from workflows.kinds import RESUBMIT, CaseKind, kind_by_flow, kind_of_case, kind_of_task
 from workflows.models import Decision
-from workflows.nodes import status_after_decision
+from workflows.nodes import CaseStep, CaseStepActivation, node_after_decision, status_after_decision
 from workflows.permissions import OPEN_TASK_STATUSES, act_refusal, can_view_task, on_behalf_data
 from workflows.selectors import open_task_for_process
 
@@ -67,9 +68,10 @@ def _task_locked_read(*, kind: CaseKind, task_id: int | str) -> Task:
     return Task.objects.select_related("owner", kind.case_path(), *paths).get(pk=task_id)
 
 
-def _complete_locked(*, user: User, task: Task, action: str, before_execute: Callable[..., None]) -> StepOutcome:
+def _complete_locked(*, user: User, task: Task, action: str, before_execute: Callable[..., Any]) -> StepOutcome:
     """Inside the flow's lock, with the task as read under it: check `act_refusal`, run `before_execute(process,
-    case, step)`, complete the task and let the flow move on."""
+    case, step)` (it may return statements, core.db's, to be written with the task's completion), complete the
+    task and let the flow move on."""
     kind = kind_of_task(task)
     assert kind is not None  # _task_kind answered 404 for tasks of no known kind of case
     if task.status not in OPEN_TASK_STATUSES:
@@ -88,17 +90,22 @@ def _complete_locked(*, user: User, task: Task, action: str, before_execute: Cal
     process = activation.process
     case = getattr(process, kind.case_attr)
     status_before = case.status
-    before_execute(process, case, task.flow_task.name)
+    writes = before_execute(process, case, task.flow_task.name) or []
+    if isinstance(activation, CaseStepActivation):
+        activation.writes_on_complete = writes  # written with the task's completion
+    else:
+        write_together(*writes)
     activation.execute()
     return StepOutcome(kind=kind, case=case, step=task.flow_task.name, status_before=status_before)
 
 
-def _task_complete(*, user: User, task_id: int | str, action: str, before_execute: Callable[..., None]) -> StepOutcome:
+def _task_complete(*, user: User, task_id: int | str, action: str, before_execute: Callable[..., Any]) -> StepOutcome:
     """`task_complete` inside the caller's transaction (no savepoint of its own: the caller's bounds it)."""
     try:
         # The task's node and process, read as its process's flow lock is taken (our flows' lock: one statement).
         # Someone who may not see the case holds the lock only until the 404 below ends their transaction.
-        found = locks.select_for_update_lock.task_locked(task_id)
+        # The user's roles and departments come along (the permission checks below need them).
+        found = locks.select_for_update_lock.task_locked(task_id, also=user_rights_columns(user))
     except (ValueError, TypeError):
         raise Http404(_("No such task."))
     except FlowLockFailed:
@@ -111,7 +118,8 @@ def _task_complete(*, user: User, task_id: int | str, action: str, before_execut
     if found is None:
         raise Http404(_("No such task."))
     kind = _task_kind(found[0])
-    prime_user_rights(user)
+    prime_user_rights_from(user, found[2])
+    prime_user_rights(user)  # elsewhere than on PostgreSQL
     # A kind whose flow locks otherwise takes its own lock too.
     own_lock = kind.flow.lock_impl is not locks.select_for_update_lock
     with _flow_lock(kind.flow, found[1]) if own_lock else nullcontext():
@@ -121,7 +129,7 @@ def _task_complete(*, user: User, task_id: int | str, action: str, before_execut
         return _complete_locked(user=user, task=task, action=action, before_execute=before_execute)
 
 
-def task_complete(*, user: User, task_id: int | str, action: str, before_execute: Callable[..., None]) -> StepOutcome:
+def task_complete(*, user: User, task_id: int | str, action: str, before_execute: Callable[..., Any]) -> StepOutcome:
     """Take the case's flow lock and complete a human task with `action` (one of its step's actions).
 
     Errors: Http404 if the user may not see the case; PermissionDenied (with the reason) if they see it but may
@@ -195,7 +203,7 @@ def task_decide(*, user: User, task_id: int | str, decision: str, comment: str =
 
     recorded: dict[str, Any] = {}
 
-    def decide(process: Any, case: Any, step: str) -> None:
+    def decide(process: Any, case: Any, step: str) -> list[Statement]:
         # Inside the flow's lock, before the flow moves on: bind the decision (and what an approval binds), then
         # write its timeline line, naming the status the flow is about to put the case in.
         kind = kind_of_case(case)
@@ -204,8 +212,12 @@ def task_decide(*, user: User, task_id: int | str, decision: str, comment: str =
         fields = ["last_decision"]
         if decision == Decision.APPROVE:
             fields += kind.on_approve(process=process, case=case, step=step)
-        process.save(update_fields=fields)
-        status_after = status_after_decision(node=getattr(kind.flow.instance, step), process=process, steps=kind.steps)
+        node = getattr(kind.flow.instance, step)
+        status_after = status_after_decision(node=node, process=process, steps=kind.steps)
+        # Another review step puts the case in its status through this same object; a final function may change
+        # the case through another object or a queryset (a selection's publication), unless it says it does not.
+        target = node_after_decision(node=node, process=process)
+        recorded["reread"] = not isinstance(target, CaseStep) and getattr(target, "changes_case_elsewhere", True)
         recorded["event"] = kind.record_event(
             case=case,
             action=kind.decision_events[decision],
@@ -220,13 +232,14 @@ def task_decide(*, user: User, task_id: int | str, decision: str, comment: str =
             },
         )
         recorded["status_after"] = status_after
+        # The process's row is written with the task's own (the flow reads the decision from this object).
+        return [update_statement(process, fields=fields)]
 
     with transaction.atomic():
         outcome = _task_complete(user=user, task_id=task_id, action=decision, before_execute=decide)
         kind, case, step = outcome.kind, outcome.case, outcome.step
-        # A kind's final function may change the case through another object or a queryset (a selection's
-        # publication): read it as it now is.
-        _reread(case)
+        if recorded["reread"]:
+            _reread(case)  # as it now is
         if recorded["status_after"] is not None and case.status != recorded["status_after"]:
             # The kind's step statuses and its flow disagree: the timeline would lie, so the decision does not
             # happen (a programming error in the kind, caught by its tests).
