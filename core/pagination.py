@@ -28,6 +28,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:  # type: ignore[override]
+        counter = getattr(self.object_list, "capped_count", None)  # a list that counts without reading its order
+        if counter is not None:
+            return min(counter(self.cap + 1), self.cap + 1)
         return min(len(self.object_list[: self.cap + 1]), self.cap + 1)
 
     @property

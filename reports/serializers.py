@@ -34,11 +34,12 @@ _CHOICE_FIELDS: dict[str, type] = {}
 
 def _choice_field(choices: type, component: str, **options):
     """A ChoiceField of a closed set, named in the OpenAPI schema (no clash with other apps' `kind` or `status`);
-    one class per component, as the schema generator wants."""
+    one class per component, as the schema generator wants. With `allow_blank`, "" (not given) is in its enum."""
     field_class = _CHOICE_FIELDS.get(component)
     if field_class is None:
+        enum = [*choices.values, *([""] if options.get("allow_blank") else [])]
 
-        @extend_schema_field({"type": "string", "enum": list(choices.values)}, component_name=component)
+        @extend_schema_field({"type": "string", "enum": enum}, component_name=component)
         class Field(serializers.ChoiceField):
             def __init__(self, **kwargs):
                 super().__init__(choices=choices.choices, **kwargs)

@@ -13,7 +13,7 @@ from workflows.kinds import kind_of_case
 from workflows.selectors import (
     InboxFilter,
     inbox_entries,
-    inbox_entries_filtered,
+    inbox_ids,
     tasks_for_rows,
 )
 from workflows.serializers import (
@@ -55,9 +55,10 @@ class TaskListView(GenericAPIView):
     def get(self, request):
         query = InboxFilterSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        entries = inbox_entries_filtered(user=request.user, filters=InboxFilter(**query.validated_data))
-        # The page on the inbox table alone (capped count), then its tasks with their cases.
-        page = tasks_for_rows(task_ids=list(self.paginate_queryset(entries.values_list("task_id", flat=True))))
+        ids = inbox_ids(user=request.user, filters=InboxFilter(**query.validated_data))
+        # The page on the inbox table alone (capped count, each step's rows through its index), then its tasks with
+        # their cases.
+        page = tasks_for_rows(task_ids=list(self.paginate_queryset(ids)))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 

@@ -101,8 +101,12 @@ class InboxEntry(models.Model):
             ),
             # A step of a kind across departments (the prorector), in the inbox's order.
             models.Index(fields=["kind", "step", "due_at", "created", "task"], name="inbox_step_due"),
-            # The "waiting longest" order.
+            # The "waiting longest" (and "newest", read backwards) order, in a department and across departments.
             models.Index(fields=["kind", "step", "department_id", "created", "task"], name="inbox_step_dept_created"),
+            models.Index(fields=["kind", "step", "created", "task"], name="inbox_step_created"),
+            # The inbox's call and partner choices (one probe per call or partner: which have a row the user sees).
+            models.Index(fields=["call_id", "kind", "step"], name="inbox_call"),
+            models.Index(fields=["partner_id", "kind", "step"], name="inbox_partner"),
             # Someone's own steps (an applicant's revision, a task they took).
             models.Index(fields=["owner_id"], name="inbox_owner"),
         ]

@@ -59,10 +59,11 @@ def _entry_duties_q(*, user: User | AnonymousUser, kind: CaseKind, step: str) ->
     return ~Q(parties__contains=f",{user.pk},") & ~_decided_elsewhere(user=user, kind=kind, step=step)
 
 
-def _rights_scopes(*, user: User, holder: User, owners: list[int]) -> dict[tuple[str, str], Q]:
+def _rights_scopes(*, user: User, holder: User, owners: list[int]) -> dict[tuple[str, str], list[Q]]:
     """Per (kind, step): the inbox entries `user` may act on with `holder`'s rights (their own, or an absent
     approver's): the steps of the holder's roles in the holder's departments, less what separation of duties keeps
-    from the holder and from the user, not taken by anyone but `owners`."""
+    from the holder and from the user, not taken by anyone but `owners`. A step's scope comes in branches, one per
+    department for a step scoped by department, each read through one of the inbox table's indexes in order."""
     scopes = {}
     departments = sorted(user_department_ids(holder))
     owned = Q(owner_id__isnull=True) | Q(owner_id__in=owners)
@@ -70,23 +71,38 @@ def _rights_scopes(*, user: User, holder: User, owners: list[int]) -> dict[tuple
         for name, step in kind.steps.items():
             if step.role is None or not has_role(holder, step.role):
                 continue
+            duties = _entry_duties_q(user=user, kind=kind, step=name)
+            if holder.pk != user.pk:
+                duties &= _entry_duties_q(user=holder, kind=kind, step=name)
             step_q = Q(kind=kind.key, step=name)
             if step.department_scoped:
-                step_q &= Q(department_id__in=departments)
-            step_q &= _entry_duties_q(user=user, kind=kind, step=name)
-            if holder.pk != user.pk:
-                step_q &= _entry_duties_q(user=holder, kind=kind, step=name)
-            scopes[(kind.key, name)] = step_q & owned
+                branches = [step_q & Q(department_id=department) & duties & owned for department in departments]
+            else:
+                branches = [step_q & duties & owned]
+            if branches:
+                scopes[(kind.key, name)] = branches
     return scopes
 
 
-def _inbox_scopes(*, user: User) -> dict[tuple[str, str], Q]:
-    """Per (kind, step): what the user may act on there, in their own right or an absent approver's."""
+InboxScopes = dict[tuple[str, str], list[Q]]
+
+
+def inbox_scopes(*, user: User) -> InboxScopes:
+    """Per (kind, step): what the user may act on there, in their own right or an absent approver's, in branches
+    (`_rights_scopes`); a row may be in two branches of a deputy. A page that asks several questions of the inbox
+    (its page, counts, filter choices) builds this once and passes it."""
     scopes = _rights_scopes(user=user, holder=user, owners=[user.pk])
     for principal in absent_principals(deputy=user):
-        for key, scope in _rights_scopes(user=user, holder=principal, owners=[user.pk, principal.pk]).items():
-            scopes[key] = scopes[key] | scope if key in scopes else scope
+        for key, branches in _rights_scopes(user=user, holder=principal, owners=[user.pk, principal.pk]).items():
+            scopes[key] = scopes.get(key, []) + branches
     return scopes
+
+
+def _any_of(branches: list[Q]) -> Q:
+    scope = Q(pk__in=[])
+    for branch in branches:
+        scope |= branch
+    return scope
 
 
 # The inbox's order: the earliest due first (so overdue ones lead; a step without a due date comes after those with
@@ -99,10 +115,8 @@ def inbox_entries(*, user: User) -> QuerySet[InboxEntry]:
     order (INBOX_ORDER). Tasks that separation of duties keeps from this user (their own case, a second step of a
     case they decided) are not in it. A deputy also finds the tasks of the approvers they stand in for today (the
     query form of workflows.permissions.act_refusal, held equal to it by tests)."""
-    scope = Q(pk__in=[])
-    for step_scope in _inbox_scopes(user=user).values():
-        scope |= step_scope
-    return InboxEntry.objects.filter(scope).order_by(*INBOX_ORDER)
+    branches = [branch for step_branches in inbox_scopes(user=user).values() for branch in step_branches]
+    return InboxEntry.objects.filter(_any_of(branches)).order_by(*INBOX_ORDER)
 
 
 def tasks_of_entries(entries: QuerySet[InboxEntry]) -> QuerySet[Task]:
@@ -408,38 +422,137 @@ class InboxFilter:
         return self == InboxFilter()
 
 
-def inbox_entries_filtered(*, user: User, filters: InboxFilter, now: datetime | None = None) -> QuerySet[InboxEntry]:
-    """The user's inbox rows (`inbox_entries`: what they may act on, in its order) narrowed by `filters`."""
-    entries = inbox_entries(user=user)
+def _filters_q(filters: InboxFilter, now: datetime | None = None) -> Q | None:
+    """`filters` as one condition on the inbox table; None when nothing can match (an unknown kind or step)."""
     kinds = {kind.key: kind for kind in case_kinds()}
+    condition = Q()
     if filters.step:
         kind_key, _sep, step = filters.step.partition(":")
         kind = kinds.get(kind_key)
         if kind is None or step not in kind.steps:
-            return entries.none()
-        entries = entries.filter(kind=kind_key, step=step)
+            return None
+        condition &= Q(kind=kind_key, step=step)
     elif filters.kind:
         if filters.kind not in kinds:
-            return entries.none()
-        entries = entries.filter(kind=filters.kind)
+            return None
+        condition &= Q(kind=filters.kind)
     if filters.department is not None:
-        entries = entries.filter(department_id=filters.department)
+        condition &= Q(department_id=filters.department)
     if filters.call is not None:
-        entries = entries.filter(call_id=filters.call)
+        condition &= Q(call_id=filters.call)
     if filters.partner is not None:
-        entries = entries.filter(partner_id=filters.partner)
+        condition &= Q(partner_id=filters.partner)
     now = now or timezone.now()
     if filters.overdue:
-        entries = entries.filter(due_at__lt=now)
+        condition &= Q(due_at__lt=now)
     if filters.due_before is not None:
-        entries = entries.filter(due_at__date__lte=filters.due_before)
+        condition &= Q(due_at__date__lte=filters.due_before)
     term = filters.q.strip()
     if term:
         scope = Q(search__icontains=term)
         if term.isdigit():
             scope |= Q(case_id=int(term))
-        entries = entries.filter(scope)
-    return entries
+        condition &= scope
+    return condition
+
+
+def inbox_entries_filtered(*, user: User, filters: InboxFilter, now: datetime | None = None) -> QuerySet[InboxEntry]:
+    """The user's inbox rows (`inbox_entries`: what they may act on, in its order) narrowed by `filters`."""
+    entries = inbox_entries(user=user)
+    condition = _filters_q(filters, now)
+    return entries.none() if condition is None else entries.filter(condition)
+
+
+def _order_sql(order: tuple[Any, ...]) -> str:
+    """An inbox order (INBOX_ORDER, workflows.forms.SORTS: column names, "-name", F(name).asc(nulls_last=True)) as
+    the ORDER BY of the merged branches' columns."""
+    terms = []
+    for item in order:
+        if isinstance(item, str):
+            name, direction = (item[1:], "DESC") if item.startswith("-") else (item, "ASC")
+            terms.append(f"{connection.ops.quote_name(name)} {direction}")
+        else:
+            nulls = " NULLS LAST" if item.nulls_last else " NULLS FIRST" if item.nulls_first else ""
+            direction = "DESC" if item.descending else "ASC"
+            terms.append(f"{connection.ops.quote_name(item.expression.name)} {direction}{nulls}")
+    return ", ".join(terms)
+
+
+def _order_columns(order: tuple[Any, ...]) -> list[str]:
+    """The columns an order reads besides task_id (which every branch selects first)."""
+    names = [item.lstrip("-") if isinstance(item, str) else item.expression.name for item in order]
+    return [name for name in names if name != "task_id"]
+
+
+class InboxIds:
+    """A user's inbox as filtered, as the sequence of its task ids in `order`, for a (capped) paginator. A slice
+    reads each branch of the user's scope (a step, or a step in one department: `_rights_scopes`) through its own
+    index in order, only as far as the slice's end, and merges them (UNION: a row two branches share counts once);
+    so a page costs what its position costs, not what the number of rows behind it does (a prorector's steps hold
+    tens of thousands). Its count is capped and reads no order (`capped_count`)."""
+
+    ordered = True  # for Django's Paginator
+
+    def __init__(self, *, branches: list[QuerySet[InboxEntry]], every: QuerySet[InboxEntry], order: tuple[Any, ...]):
+        self.branches = branches
+        self.every = every
+        self.order = order
+
+    def capped_count(self, cap: int) -> int:
+        """How many rows, counting at most `cap`."""
+        return len(self.every.order_by().values_list("pk", flat=True)[:cap])
+
+    def count(self) -> int:
+        return self.every.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[int]:
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("InboxIds reads slices only")
+        start, stop = index.start or 0, index.stop
+        if stop is None or stop <= start or not self.branches:
+            return []
+        columns = _order_columns(self.order)
+        if len(self.branches) == 1:
+            rows = self.branches[0].order_by(*self.order).values_list("task_id", flat=True)
+            return list(rows[start:stop])
+        parts: list[str] = []
+        params: list[Any] = []
+        for branch in self.branches:
+            rows = branch.order_by(*self.order).values_list("task_id", *columns)[:stop]
+            sql, branch_params = rows.query.sql_with_params()
+            parts.append(f"({sql})")
+            params.extend(branch_params)
+        merged = (
+            f"SELECT merged.task_id FROM ({' UNION '.join(parts)}) AS merged "
+            f"ORDER BY {_order_sql(self.order)} LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(merged, [*params, stop - start, start])
+            return [row[0] for row in cursor.fetchall()]
+
+
+def inbox_ids(
+    *,
+    user: User,
+    filters: InboxFilter,
+    order: tuple[Any, ...] = INBOX_ORDER,
+    now: datetime | None = None,
+    scopes: InboxScopes | None = None,
+) -> InboxIds:
+    """The task ids of the user's inbox narrowed by `filters`, in `order` (INBOX_ORDER or one of
+    workflows.forms.SORTS), to be read a page at a time (`InboxIds`)."""
+    condition = _filters_q(filters, now)
+    scopes = inbox_scopes(user=user) if scopes is None else scopes
+    branches = [branch for step_branches in scopes.values() for branch in step_branches]
+    if condition is None:
+        branches = []
+    entries = [InboxEntry.objects.filter(branch & (condition or Q())) for branch in branches]
+    return InboxIds(
+        branches=entries, every=InboxEntry.objects.filter(_any_of(branches) & (condition or Q())), order=order
+    )
 
 
 def inbox_filtered(*, user: User, filters: InboxFilter, now: datetime | None = None) -> QuerySet[Task]:
@@ -447,7 +560,7 @@ def inbox_filtered(*, user: User, filters: InboxFilter, now: datetime | None = N
     return tasks_of_entries(inbox_entries_filtered(user=user, filters=filters, now=now))
 
 
-def inbox_filter_choices(*, user: User, field: str) -> list[tuple[int, str]]:
+def inbox_filter_choices(*, user: User, field: str, scopes: InboxScopes | None = None) -> list[tuple[int, str]]:
     """What the inbox may be filtered by in `field` ("call" or "partner", as InboxEntry copies them): the rows the
     user's open inbox entries point to, by name. The model is the one the kinds' cases link to by that field (so
     the kernel names no domain app); one query per such model — one in practice — whatever the inbox holds."""
@@ -461,11 +574,19 @@ def inbox_filter_choices(*, user: User, field: str) -> list[tuple[int, str]]:
             kinds_by_model.setdefault(link.related_model, []).append(kind.key)
     if not kinds_by_model:
         return []
-    entries = inbox_entries(user=user).order_by()
+    scopes = inbox_scopes(user=user) if scopes is None else scopes
     choices: dict[int, str] = {}
     for model, kind_keys in kinds_by_model.items():
-        linked = entries.filter(kind__in=kind_keys).values(f"{field}_id")
-        choices.update((row.pk, str(row)) for row in model._default_manager.filter(pk__in=linked))
+        # Each call (partner) asks, branch by branch of the user's scope, whether one row names it, through the
+        # (call, kind, step) index: a probe or two each, where reading the user's rows would read tens of thousands
+        # (a prorector's).
+        named = Q(pk__in=[])
+        for (kind_key, _step), branches in scopes.items():
+            if kind_key in kind_keys:
+                for branch in branches:
+                    exists = Exists(InboxEntry.objects.filter(branch, **{f"{field}_id": OuterRef("pk")}))
+                    named = cast(Q, named | exists)  # a Q at run time (see _decided_elsewhere)
+        choices.update((row.pk, str(row)) for row in model._default_manager.filter(named))
     return sorted(choices.items(), key=lambda item: (item[1].casefold(), item[0]))
 
 
@@ -483,10 +604,10 @@ class InboxFacet:
 INBOX_FACET_CAP = 1000
 
 
-def inbox_facets(*, user: User) -> list[InboxFacet]:
+def inbox_facets(*, user: User, scopes: InboxScopes | None = None) -> list[InboxFacet]:
     """How many of the user's tasks wait at each step of each kind, in the kinds' step order, each count capped at
     INBOX_FACET_CAP: one statement, each step's count reading at most the cap's rows of that step's scope."""
-    scopes = _inbox_scopes(user=user)
+    scopes = inbox_scopes(user=user) if scopes is None else scopes
     steps = [
         (kind, name, step) for kind in case_kinds() for name, step in kind.steps.items() if (kind.key, name) in scopes
     ]
@@ -495,7 +616,7 @@ def inbox_facets(*, user: User) -> list[InboxFacet]:
     parts = []
     params: list[Any] = []
     for kind, name, _step in steps:
-        rows = InboxEntry.objects.filter(scopes[(kind.key, name)]).values("pk")[: INBOX_FACET_CAP + 1]
+        rows = InboxEntry.objects.filter(_any_of(scopes[(kind.key, name)])).values("pk")[: INBOX_FACET_CAP + 1]
         sql, part_params = rows.query.sql_with_params()
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS step_rows)")
         params.extend(part_params)

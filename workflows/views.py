@@ -29,9 +29,10 @@ from workflows.selectors import (
     access_case_document,
     access_task,
     case_changes_since_last_seen,
-    inbox_entries_filtered,
     inbox_facets,
     inbox_filter_choices,
+    inbox_ids,
+    inbox_scopes,
     tasks_for_rows,
     tasks_without_decider,
 )
@@ -133,9 +134,8 @@ def next_task_url(request: HttpRequest) -> str:
     """Where a decision on a task page leads: the next task of the user's inbox as they filtered it, so the next
     case opens at once; the inbox when nothing is left."""
     filters, sort = _saved_filter(request.user)
-    entries = inbox_entries_filtered(user=request.user, filters=filters).order_by(*SORTS[sort])
-    task_id = entries.values_list("task_id", flat=True).first()
-    return reverse("workflows:task", args=[task_id]) if task_id else reverse("workflows:inbox")
+    first = inbox_ids(user=request.user, filters=filters, order=SORTS[sort])[0:1]
+    return reverse("workflows:task", args=[first[0]]) if first else reverse("workflows:inbox")
 
 
 @login_required
@@ -149,12 +149,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
         return redirect("workflows:inbox")
     if not request.GET and saved:
         return redirect(f"{reverse('workflows:inbox')}?{saved}")
+    scopes = inbox_scopes(user=request.user)  # what the user may act on, asked once for the page's questions
     form = InboxFilterForm(
         request.GET or None,
         kinds=list(case_kinds()),
         departments=Department.objects.order_by("name"),
-        calls=inbox_filter_choices(user=request.user, field="call"),
-        partners=inbox_filter_choices(user=request.user, field="partner"),
+        calls=inbox_filter_choices(user=request.user, field="call", scopes=scopes),
+        partners=inbox_filter_choices(user=request.user, field="partner", scopes=scopes),
     )
     filters = InboxFilter()
     sort = "due"
@@ -164,9 +165,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
         query = request.GET.copy()
         query.pop("page", None)
         InboxView.objects.update_or_create(user=request.user, defaults={"query": query.urlencode()[:500]})
-    entries = inbox_entries_filtered(user=request.user, filters=filters).order_by(*SORTS[sort])
-    # The page is chosen on the inbox table alone (a capped count, no joins of the cases), then read in full.
-    page = CappedPaginator(entries.values_list("task_id", flat=True), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page is chosen on the inbox table alone (a capped count, each step's rows through its index, no joins of
+    # the cases), then read in full.
+    ids = inbox_ids(user=request.user, filters=filters, order=SORTS[sort], scopes=scopes)
+    page = CappedPaginator(ids, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -174,7 +176,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "filtered": not filters.is_empty,
         "page": page,
         "rows": [inbox_row(task) for task in tasks_for_rows(task_ids=list(page.object_list))],
-        "facets": inbox_facets(user=request.user),
+        "facets": inbox_facets(user=request.user, scopes=scopes),
         "query": query.urlencode(),
         "bulk_form": BulkDecisionForm(initial={"next": request.get_full_path()}),
     }
