@@ -4,6 +4,7 @@ processes, each with its own database connection, approving the open tasks of be
 figures; the README publishes them. CI runs it very small (tests/test_bench_decisions.py).
 
     .venv/bin/python bench/decisions.py [--cases 20000] [--seconds 10] [--clients 1,4,8] [--keep]
+    .venv/bin/python bench/decisions.py --reuse --database korpu_scale   # the year bench/scale.py --keep left
 
 Uses (and recreates) the databases `--database` (default korpu_decisions_bench) and `<database>_pgbench` on
 DATABASE_URL's server (default 127.0.0.1:5432) and drops them at the end; --keep leaves them. Each client takes the
@@ -260,6 +261,11 @@ def main(argv=None) -> list[dict]:
     parser.add_argument("--pgbench-scale", type=int, default=10, help="pgbench -i -s (10: a million accounts)")
     parser.add_argument("--database", default="korpu_decisions_bench")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="decide in the year bench/scale.py --keep left in --database (e.g. korpu_scale) instead of writing one",
+    )
     args = parser.parse_args(argv)
     clients = [int(n) for n in args.clients.split(",")]
 
@@ -273,7 +279,8 @@ def main(argv=None) -> list[dict]:
     pgbench_init(url=pgbench_url, scale=args.pgbench_scale)
     print(f"pgbench -i -s {args.pgbench_scale} in {time.perf_counter() - started:.0f} s", flush=True)
 
-    recreate_database(url)
+    if not args.reuse:
+        recreate_database(url)
     import django
 
     django.setup()
@@ -284,7 +291,12 @@ def main(argv=None) -> list[dict]:
     app.conf.task_default_queue = BENCH_QUEUE
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    build_year(args.cases)
+    if args.reuse:
+        from applications.models import Application
+
+        args.cases = Application.objects.count()
+    else:
+        build_year(args.cases)
     built = time.perf_counter() - started
     tasks = open_tasks()
     print(f"{len(tasks):,} open review tasks", flush=True)
@@ -302,7 +314,8 @@ def main(argv=None) -> list[dict]:
     drop_bench_messages()
 
     print(
-        f"\n{args.cases:,} cases (built in {built:.0f} s), {len(tasks):,} open review tasks; "
+        f"\n{args.cases:,} cases ({'reused' if args.reuse else f'built in {built:.0f} s'}), "
+        f"{len(tasks):,} open review tasks; "
         f"{args.seconds:g} s a run; pgbench -s {args.pgbench_scale}; {os.cpu_count()} cores"
     )
     print("| clients | pgbench tps | decisions/s | ratio | decisions | failed |\n|---|---|---|---|---|---|")
@@ -321,7 +334,8 @@ def main(argv=None) -> list[dict]:
 
         connections.close_all()
         drop_database(pgbench_url)
-        drop_database(url)
+        if not args.reuse:
+            drop_database(url)
     return rows
 
 
