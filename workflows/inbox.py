@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from viewflow.workflow.models import Task
 
 from core.db import Statement, delete_statement, insert_statement
@@ -88,3 +89,94 @@ def inbox_entries_rebuild() -> int:
         InboxEntry.objects.bulk_create(rows, ignore_conflicts=True)
         written += len(rows)
     return written
+
+
+# --- keeping the copied columns true while a step is open ------------------------------------------------------
+
+# What an inbox row copies of its case and of what the case links to (names, titles, the department, call and
+# partner, the parties): `inbox_entries_refresh` writes them again from the rows' cases.
+COPIED_FIELDS = ("who", "subject", "search", "parties", "department_id", "call_id", "partner_id")
+# A case's columns that no inbox row copies: a save of these alone (a step's status, a decision's dates) leaves
+# the rows as they are.
+_BOOKKEEPING = frozenset({"status", "updated_at", "decided_at", "submitted_at", "last_decision", "nominated_place"})
+_NONE: frozenset[str] = frozenset()
+# A person's columns the rows copy (names, for "who" and the search).
+_PERSON_FIELDS = frozenset({"first_name", "last_name", "username", "email"})
+
+
+def inbox_entries_refresh(entries: Any) -> int:
+    """Write again what these inbox rows copy of their cases (COPIED_FIELDS), from the cases as they are now, a
+    batch of REBUILD_BATCH at a time; their due dates and owners stay. Returns how many rows it read."""
+    from workflows.kinds import kind_of_task
+    from workflows.selectors import with_cases
+
+    ids = list(entries.order_by("task_id").values_list("task_id", flat=True))
+    for start in range(0, len(ids), REBUILD_BATCH):
+        batch = ids[start : start + REBUILD_BATCH]
+        stored = InboxEntry.objects.in_bulk(batch)
+        tasks = with_cases(list(Task.objects.filter(pk__in=batch).select_related("process").order_by("pk")))
+        rows = []
+        for task in tasks:
+            kind = kind_of_task(task)
+            case = kind.case_of(task) if kind is not None else None
+            entry = stored.get(task.pk)
+            if case is None or entry is None:
+                continue
+            fresh = inbox_entry_build(task=task, kind=kind, case=case, due_at=entry.due_at)
+            if any(getattr(fresh, name) != getattr(entry, name) for name in COPIED_FIELDS):
+                rows.append(fresh)
+        InboxEntry.objects.bulk_update(rows, COPIED_FIELDS)
+    return len(ids)
+
+
+def _touches(
+    update_fields: Any, fields: frozenset[str] | None = None, *, ignored: frozenset[str] = frozenset()
+) -> bool:
+    if update_fields is None:
+        return True
+    named = set(update_fields)
+    return bool(named & fields) if fields is not None else bool(named - ignored)
+
+
+def _linked_models() -> dict[Any, str]:
+    """The models the kinds' cases link to by a field the rows copy ("call", "partner"), by model: found from the
+    kinds (the kernel names no domain app)."""
+    from workflows.kinds import case_kinds
+
+    linked = {}
+    for kind in case_kinds():
+        for field in ("call", "partner"):
+            try:
+                link = kind.case_model._meta.get_field(field)
+            except FieldDoesNotExist:
+                continue
+            if link.many_to_one and link.related_model is not None:
+                linked[link.related_model] = field
+    return linked
+
+
+def refresh_after_save(
+    sender: Any, instance: Any, created: bool = False, raw: bool = False, update_fields: Any = None, **kwargs: Any
+) -> None:
+    """post_save of any model: what inbox rows copy may have changed while their steps are open, so they are
+    written again — a case's own columns (its department, call, partner, names, title: any save but of its
+    bookkeeping columns), a person's names (the rows of the cases they are a party to), a call's or a partner's
+    name (the rows that name it, through the (field, kind, step) index). A new row has no inbox rows yet."""
+    if raw or created or instance.pk is None:
+        return
+    from django.contrib.auth import get_user_model
+
+    from workflows.kinds import kind_of_case
+
+    if sender is get_user_model():
+        if _touches(update_fields, _PERSON_FIELDS):
+            inbox_entries_refresh(InboxEntry.objects.filter(parties__contains=f",{instance.pk},"))
+        return
+    kind = kind_of_case(instance)
+    if kind is not None:
+        if _touches(update_fields, ignored=_BOOKKEEPING):
+            inbox_entries_refresh(InboxEntry.objects.filter(kind=kind.key, case_id=instance.pk))
+        return
+    field = _linked_models().get(sender)
+    if field is not None:
+        inbox_entries_refresh(InboxEntry.objects.filter(**{f"{field}_id": instance.pk}))

@@ -107,6 +107,8 @@ class InboxEntry(models.Model):
             # The inbox's call and partner choices (one probe per call or partner: which have a row the user sees).
             models.Index(fields=["call_id", "kind", "step"], name="inbox_call"),
             models.Index(fields=["partner_id", "kind", "step"], name="inbox_partner"),
+            # A case's rows (written again when the case changes while a step is open).
+            models.Index(fields=["case_id", "kind"], name="inbox_case"),
             # Someone's own steps (an applicant's revision, a task they took).
             models.Index(fields=["owner_id"], name="inbox_owner"),
         ]

@@ -120,3 +120,33 @@ def test_facet_counts_stop_at_the_cap(world, settings, monkeypatch):
     [facet] = inbox_facets(user=world.coordinator_ce)
     assert (facet.count, facet.capped) == (2, True)
     assert INBOX_FACET_CAP == 1000
+
+
+def test_what_a_row_copies_follows_its_case_while_the_step_is_open(world):
+    """Renamed people, calls and partners, and a case moved to another department, are searched and scoped by what
+    they are now (workflows.inbox.refresh_after_save)."""
+    application = make_submitted_application(world)
+    agreement = case_submit(case=draft_agreement(world), actor=world.coordinator_ce)
+
+    def found(user, **filters):
+        return set(inbox_entries_filtered(user=user, filters=InboxFilter(**filters)).values_list("case_id", flat=True))
+
+    applicant = application.applicant
+    applicant.last_name = "Quixotewell"
+    applicant.save()
+    assert application.pk in found(world.coordinator_ce, q="Quixotewell")
+
+    call = application.call
+    call.title = "Zanzibar exchange 2027"
+    call.save()
+    assert application.pk in found(world.coordinator_ce, q="Zanzibar")
+
+    partner = agreement.partner
+    partner.name = "Universidad Imaginaria"
+    partner.save()
+    assert agreement.pk in found(world.head_ce, q="Imaginaria")
+
+    application.department = world.departments["math"]
+    application.save(update_fields=["department"])
+    assert application.pk not in found(world.coordinator_ce)
+    assert application.pk in found(world.coordinator_math)
