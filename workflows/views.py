@@ -55,6 +55,7 @@ def inbox_row(task) -> dict:
         "step": step.label if step else task.flow_task.name,
         "who": who,
         "subject": subject,
+        "url": reverse("workflows:task", args=[task.pk]),  # once: the row links to it twice
     }
 
 
