@@ -14,8 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.errors import Conflict
-from core.forms import add_service_errors
+from core.forms import add_service_errors, service_post
 from core.pagination import CappedPaginator
 from documents.downloads import document_response
 from documents.preview import preview_response
@@ -155,17 +154,15 @@ def _managed_case(request: HttpRequest, case_id: int) -> AdviceCase:
 def case_dates(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _managed_case(request, case_id)
     form = forms.CaseDatesForm(request.POST)
-    if form.is_valid():
-        try:
-            services.advice_case_update(actor=request.user, case_id=case.pk, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except Conflict as conflict:
-            messages.error(request, conflict.message)
-            return redirect(case)
-        else:
-            messages.success(request, _("The dates are saved; the deadlines follow them."))
-            return redirect(case)
+    done = service_post(
+        request,
+        form,
+        lambda: services.advice_case_update(actor=request.user, case_id=case.pk, **form.cleaned_data),
+        back=case,
+        success=_("The dates are saved; the deadlines follow them."),
+    )
+    if done is not None:
+        return done
     return render(request, "migration/case.html", _case_context(request, case, dates_form=form), status=400)
 
 
@@ -174,19 +171,17 @@ def case_dates(request: HttpRequest, case_id: int) -> HttpResponse:
 def case_passport(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _managed_case(request, case_id)
     form = forms.PassportForm(request.POST)
-    if form.is_valid():
-        try:
-            services.advice_case_update(
-                actor=request.user, case_id=case.pk, passport_number=form.cleaned_data["passport_number"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except Conflict as conflict:
-            messages.error(request, conflict.message)
-            return redirect(case)
-        else:
-            messages.success(request, _("The passport number is saved."))
-            return redirect(case)
+    done = service_post(
+        request,
+        form,
+        lambda: services.advice_case_update(
+            actor=request.user, case_id=case.pk, passport_number=form.cleaned_data["passport_number"]
+        ),
+        back=case,
+        success=_("The passport number is saved."),
+    )
+    if done is not None:
+        return done
     return render(request, "migration/case.html", _case_context(request, case, passport_form=form), status=400)
 
 
@@ -195,24 +190,24 @@ def case_passport(request: HttpRequest, case_id: int) -> HttpResponse:
 def step_done(request: HttpRequest, case_id: int, step_id: int) -> HttpResponse:
     case = _managed_case(request, case_id)
     form = forms.StepDoneForm(request.POST, request.FILES, prefix=f"step-{step_id}")
-    if form.is_valid():
-        try:
-            services.advice_step_done(
-                actor=request.user,
-                case_id=case.pk,
-                step_id=step_id,
-                note=form.cleaned_data["note"],
-                document_kind=form.cleaned_data["document_kind"],
-                file=form.cleaned_data["file"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error, aliases={"kind": "document_kind"})
-        except Conflict as conflict:
-            messages.error(request, conflict.message)
-            return redirect(case)
-        else:
-            messages.success(request, _("The step is marked done."))
-            return redirect(f"{case.get_absolute_url()}#step-{step_id}")
+    done = service_post(
+        request,
+        form,
+        lambda: services.advice_step_done(
+            actor=request.user,
+            case_id=case.pk,
+            step_id=step_id,
+            note=form.cleaned_data["note"],
+            document_kind=form.cleaned_data["document_kind"],
+            file=form.cleaned_data["file"],
+        ),
+        back=case,
+        done=f"{case.get_absolute_url()}#step-{step_id}",
+        success=_("The step is marked done."),
+        aliases={"kind": "document_kind"},
+    )
+    if done is not None:
+        return done
     context = _case_context(request, case, done_form=form, done_step_id=int(step_id))
     return render(request, "migration/case.html", context, status=400)
 
@@ -222,19 +217,18 @@ def step_done(request: HttpRequest, case_id: int, step_id: int) -> HttpResponse:
 def step_reopen(request: HttpRequest, case_id: int, step_id: int) -> HttpResponse:
     case = _managed_case(request, case_id)
     form = forms.StepReopenForm(request.POST, prefix=f"step-{step_id}")
-    if form.is_valid():
-        try:
-            services.advice_step_reopen(
-                actor=request.user, case_id=case.pk, step_id=step_id, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except Conflict as conflict:
-            messages.error(request, conflict.message)
-            return redirect(case)
-        else:
-            messages.success(request, _("The step is open again."))
-            return redirect(f"{case.get_absolute_url()}#step-{step_id}")
+    done = service_post(
+        request,
+        form,
+        lambda: services.advice_step_reopen(
+            actor=request.user, case_id=case.pk, step_id=step_id, reason=form.cleaned_data["reason"]
+        ),
+        back=case,
+        done=f"{case.get_absolute_url()}#step-{step_id}",
+        success=_("The step is open again."),
+    )
+    if done is not None:
+        return done
     context = _case_context(request, case, reopen_form=form, reopen_step_id=int(step_id))
     return render(request, "migration/case.html", context, status=400)
 
@@ -246,23 +240,21 @@ def document_upload(request: HttpRequest, case_id: int) -> HttpResponse:
 
     case = access_advice_case(user=request.user, case_id=case_id)
     form = forms.DocumentUploadForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            document = case_document_attach(
-                case=case, actor=request.user, kind=form.cleaned_data["kind"], file=form.cleaned_data["file"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except Conflict as conflict:
-            messages.error(request, conflict.message)
-            return redirect(case)
-        else:
-            messages.success(
-                request,
-                _("%(kind)s uploaded (version %(version)s).")
-                % {"kind": document.get_kind_display(), "version": document.version},
-            )
-            return redirect(f"{case.get_absolute_url()}#documents")
+    done = service_post(
+        request,
+        form,
+        lambda: case_document_attach(
+            case=case, actor=request.user, kind=form.cleaned_data["kind"], file=form.cleaned_data["file"]
+        ),
+        back=case,
+        done=f"{case.get_absolute_url()}#documents",
+        success=lambda document: (
+            _("%(kind)s uploaded (version %(version)s).")
+            % {"kind": document.get_kind_display(), "version": document.version}
+        ),
+    )
+    if done is not None:
+        return done
     return render(request, "migration/case.html", _case_context(request, case, upload_form=form), status=400)
 
 
@@ -271,17 +263,15 @@ def document_upload(request: HttpRequest, case_id: int) -> HttpResponse:
 def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _managed_case(request, case_id)
     form = forms.CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            advice_case_close(actor=request.user, case_id=case.pk, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except Conflict as conflict:
-            messages.error(request, conflict.message)
-            return redirect(case)
-        else:
-            messages.success(request, _("The case is closed."))
-            return redirect(case)
+    done = service_post(
+        request,
+        form,
+        lambda: advice_case_close(actor=request.user, case_id=case.pk, **form.cleaned_data),
+        back=case,
+        success=_("The case is closed."),
+    )
+    if done is not None:
+        return done
     return render(request, "migration/case.html", _case_context(request, case, close_form=form), status=400)
 
 
