@@ -88,9 +88,10 @@ def labelled_errors(errors: dict[str, list[str]]) -> list[dict]:
     return [{"field": name, "label": field_label(name), "messages": messages} for name, messages in errors.items()]
 
 
-def case_context(*, user, application: Application, upload_form=None, submit_errors=None) -> dict:
+def case_context(*, user, application: Application, upload_form=None, submit_errors=None, open_task=None) -> dict:
     """Everything the case page shows about one application; shared by the applicant's page and
-    the approver's task page. `application` comes from access_application (choices prefetched)."""
+    the approver's task page. `application` comes from access_application (choices prefetched); `open_task`: its
+    open task when the caller has read it (the task page), so it is not read again."""
     history = application_document_history(application=application)
     required = application.call.required_document_kinds()
     documents = [
@@ -131,7 +132,7 @@ def case_context(*, user, application: Application, upload_form=None, submit_err
         pending_errors = labelled_errors(errors)
         if upload_form is None:
             upload_form = DocumentUploadForm(required_kinds=required)
-    task = open_task_for_application(application=application)
+    task = open_task if open_task is not None else open_task_for_application(application=application)
     decide_task = task if task is not None and can_decide(user, task) else None
     return {
         "application": application,
@@ -397,7 +398,8 @@ def application_task(request: HttpRequest, task) -> HttpResponse:
     )
     if answered is not None:
         return answered
-    context = case_context(user=request.user, application=application)
+    open_task = task if task.status in OPEN_TASK_STATUSES else None
+    context = case_context(user=request.user, application=application, open_task=open_task)
     context.update(
         task=task,
         step=step_label(task.flow_task.name),

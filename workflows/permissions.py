@@ -80,12 +80,21 @@ def separation_of_duties_conflicts(
 
 
 def conflicted_user_ids(*, task: Task) -> dict[int, str]:
-    """`separation_of_duties_conflicts` for one task: who may not act on it, and why."""
+    """`separation_of_duties_conflicts` for one task: who may not act on it, and why. Kept on the task object
+    (a page asks it once per action it offers; while the task is open, the case's other review steps are done
+    and do not change)."""
     kind = kind_of_task(task)
     if kind is None or task.flow_task.name not in kind.review_steps:
         return {}
+    cached = getattr(task, "_korpu_conflicts", None)
+    if cached is not None:
+        return cached
     decided = review_deciders_by_step(process_ids=[task.process_id]).get(task.process_id, {})
-    return separation_of_duties_conflicts(kind=kind, step=task.flow_task.name, case=kind.case_of(task), decided=decided)
+    conflicts = separation_of_duties_conflicts(
+        kind=kind, step=task.flow_task.name, case=kind.case_of(task), decided=decided
+    )
+    task._korpu_conflicts = conflicts
+    return conflicts
 
 
 def separation_of_duties_q(*, user: User | AnonymousUser, kind: CaseKind, step: str) -> Q:
