@@ -86,7 +86,7 @@ def conflicted_user_ids(*, task: Task) -> dict[int, str]:
     kind = kind_of_task(task)
     if kind is None or task.flow_task.name not in kind.review_steps:
         return {}
-    cached = getattr(task, "_korpu_conflicts", None)
+    cached: dict[int, str] | None = getattr(task, "_korpu_conflicts", None)
     if cached is not None:
         return cached
     decided = review_deciders_by_step(process_ids=[task.process_id]).get(task.process_id, {})
