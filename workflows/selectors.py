@@ -16,6 +16,7 @@ from django.db import connection, models
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
@@ -498,9 +499,31 @@ class InboxIds:
         self.every = every
         self.order = order
 
+    @cached_property
+    def _branch_sql(self) -> list[tuple[str, list[Any]]]:
+        """Each branch as `SELECT task_id, <the order's columns> FROM ... WHERE ...`, compiled once for both the
+        count and the page (compiling a branch with its separation-of-duties subquery costs more than running it)."""
+        columns = _order_columns(self.order)
+        compiled = []
+        for branch in self.branches:
+            sql, params = branch.order_by().values_list("task_id", *columns).query.sql_with_params()
+            compiled.append((sql, list(params)))
+        return compiled
+
+    def _merged(self, parts: list[str], params: list[Any], outer: str, outer_params: list[Any]) -> list[Any]:
+        with connection.cursor() as cursor:
+            cursor.execute(outer.format(merged=" UNION ".join(parts)), [*params, *outer_params])
+            rows: list[Any] = cursor.fetchall()
+            return rows
+
     def capped_count(self, cap: int) -> int:
-        """How many rows, counting at most `cap`."""
-        return len(self.every.order_by().values_list("pk", flat=True)[:cap])
+        """How many rows, counting at most `cap`: each branch's first `cap` rows in no order, merged."""
+        if not self.branches:
+            return 0
+        parts = [f"({sql} LIMIT {int(cap)})" for sql, _params in self._branch_sql]
+        params = [param for _sql, branch_params in self._branch_sql for param in branch_params]
+        [(count,)] = self._merged(parts, params, "SELECT COUNT(*) FROM ({merged}) AS merged", [])
+        return min(int(count), cap)
 
     def count(self) -> int:
         return self.every.count()
@@ -514,24 +537,11 @@ class InboxIds:
         start, stop = index.start or 0, index.stop
         if stop is None or stop <= start or not self.branches:
             return []
-        columns = _order_columns(self.order)
-        if len(self.branches) == 1:
-            rows = self.branches[0].order_by(*self.order).values_list("task_id", flat=True)
-            return list(rows[start:stop])
-        parts: list[str] = []
-        params: list[Any] = []
-        for branch in self.branches:
-            rows = branch.order_by(*self.order).values_list("task_id", *columns)[:stop]
-            sql, branch_params = rows.query.sql_with_params()
-            parts.append(f"({sql})")
-            params.extend(branch_params)
-        merged = (
-            f"SELECT merged.task_id FROM ({' UNION '.join(parts)}) AS merged "
-            f"ORDER BY {_order_sql(self.order)} LIMIT %s OFFSET %s"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(merged, [*params, stop - start, start])
-            return [row[0] for row in cursor.fetchall()]
+        order = _order_sql(self.order)
+        parts = [f"({sql} ORDER BY {order} LIMIT {int(stop)})" for sql, _params in self._branch_sql]
+        params = [param for _sql, branch_params in self._branch_sql for param in branch_params]
+        outer = "SELECT merged.task_id FROM ({merged}) AS merged ORDER BY " + order + " LIMIT %s OFFSET %s"
+        return [row[0] for row in self._merged(parts, params, outer, [stop - start, start])]
 
 
 def inbox_ids(
