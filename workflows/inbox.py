@@ -138,13 +138,20 @@ def _touches(
     return bool(named & fields) if fields is not None else bool(named - ignored)
 
 
+_LINKED: dict[tuple[str, ...], dict[Any, str]] = {}
+
+
 def _linked_models() -> dict[Any, str]:
     """The models the kinds' cases link to by a field the rows copy ("call", "partner"), by model: found from the
-    kinds (the kernel names no domain app)."""
+    kinds (the kernel names no domain app); worked out once per set of registered kinds."""
     from workflows.kinds import case_kinds
 
+    kinds = list(case_kinds())
+    key = tuple(kind.key for kind in kinds)
+    if key in _LINKED:
+        return _LINKED[key]
     linked = {}
-    for kind in case_kinds():
+    for kind in kinds:
         for field in ("call", "partner"):
             try:
                 link = kind.case_model._meta.get_field(field)
@@ -152,6 +159,7 @@ def _linked_models() -> dict[Any, str]:
                 continue
             if link.many_to_one and link.related_model is not None:
                 linked[link.related_model] = field
+    _LINKED[key] = linked
     return linked
 
 
