@@ -107,8 +107,21 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # PostgreSQL session settings of every connection: no JIT compilation. A list query whose estimate passes
 # jit_above_cost (the inbox of a prorector at 100,000 cases) spent 300-400 ms compiling to return 50 rows in 17 ms.
 POSTGRES_OPTIONS = "-c jit=off"
+
+
+def postgres_connection_options(session: str = "") -> dict:
+    """The OPTIONS of a PostgreSQL connection (every settings module's): the session settings (POSTGRES_OPTIONS and
+    `session`) and, unless DJANGO_DB_PREPARED=0, server-side parameters and prepared statements: a statement run
+    twice on a connection is planned once (a decision 40 % faster, README). Off behind PgBouncer in transaction
+    mode."""
+    options: dict = {"options": f"{POSTGRES_OPTIONS} {session}".strip()}
+    if env.bool("DJANGO_DB_PREPARED", default=True):
+        options.update(server_side_binding=True, prepare_threshold=2)
+    return options
+
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = POSTGRES_OPTIONS
+    DATABASES["default"].setdefault("OPTIONS", {}).update(postgres_connection_options())
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # `make run` has the web server, a worker and beat writing to one SQLite file: wait for the write lock
     # (taken at the start of each transaction) instead of failing with "database is locked".

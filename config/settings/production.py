@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DEFAULT_FROM_EMAIL, POSTGRES_OPTIONS, env
+from .base import DEFAULT_FROM_EMAIL, env, postgres_connection_options
 
 DEBUG = False
 # env() without a default raises ImproperlyConfigured naming the missing variable.
@@ -17,7 +17,7 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = POSTGRES_OPTIONS
+DATABASES["default"].setdefault("OPTIONS", {}).update(postgres_connection_options())
 # The web and the worker run in separate containers: the filesystem broker of `make run` cannot connect them.
 if not env("REDIS_URL", default=""):
     raise ImproperlyConfigured("Set REDIS_URL (the Celery broker), e.g. redis://redis:6379/0.")

@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import POSTGRES_OPTIONS, env
+from .base import env, postgres_connection_options
 
 DEBUG = False
 DATABASES = {
@@ -11,7 +11,7 @@ DATABASES = {
 }
 # The test runner empties the test database with TRUNCATE between transactional tests; the audit tables' trigger
 # allows that only in a database named test_* and a session that sets this (core/models.py).
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"{POSTGRES_OPTIONS} -c korpu.allow_truncate=on"
+DATABASES["default"].setdefault("OPTIONS", {}).update(postgres_connection_options("-c korpu.allow_truncate=on"))
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_URL = REDIS_URL
 # The throttles' counts live here; each pytest-xdist worker keeps its own keys, which tests/conftest.py clears
