@@ -12,7 +12,7 @@ import heapq
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import MAXYEAR, MINYEAR, date, datetime, time, timedelta
 from typing import Any
 
 from django.apps import apps
@@ -339,6 +339,8 @@ def activity_list(
     if kind:
         activities = activities.filter(kind=kind)
     if year:
+        if not MINYEAR <= year <= MAXYEAR:
+            return Activity.objects.none()  # no date has that year (the lookup would fail building its range)
         activities = activities.filter(start_date__year=year)
     if department_id:
         activities = activities.filter(department_id=department_id)
