@@ -19,6 +19,11 @@ APPLICANT_ROLES = frozenset({Role.STUDENT, Role.STAFF})
 APPROVER_ROLES = frozenset({Role.COORDINATOR, Role.HEAD, Role.PRORECTOR})
 
 
+def _known_roles(names) -> frozenset[str]:
+    """The Role values among these group names (other groups are not roles)."""
+    return frozenset(r for r in Role.values if r in names)
+
+
 def user_roles(user) -> frozenset[str]:
     """The user's role names, cached on the user object for the request."""
     if user is None or not user.is_authenticated:
@@ -26,7 +31,7 @@ def user_roles(user) -> frozenset[str]:
     cached = getattr(user, "_korpu_roles", None)
     if cached is None:
         names = {g.name for g in user.groups.all()}
-        cached = frozenset(r for r in Role.values if r in names)
+        cached = _known_roles(names)
         user._korpu_roles = cached
     return cached
 
@@ -62,7 +67,7 @@ def prime_user_rights(user) -> None:
     )
     rows = list(roles.union(departments, all=True))
     names = {value for what, value in rows if what == "role"}
-    user._korpu_roles = frozenset(r for r in Role.values if r in names)
+    user._korpu_roles = _known_roles(names)
     user._korpu_department_ids = frozenset(int(value) for what, value in rows if what == "department")
 
 
@@ -90,8 +95,7 @@ def prime_user_rights_from(user, values: dict) -> None:
     none)."""
     if "rights_roles" not in values:
         return
-    names = set(values["rights_roles"])
-    user._korpu_roles = frozenset(r for r in Role.values if r in names)
+    user._korpu_roles = _known_roles(set(values["rights_roles"]))
     user._korpu_department_ids = frozenset(values["rights_departments"])
 
 

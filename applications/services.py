@@ -426,9 +426,8 @@ def application_approve(*, application: Application) -> CallPlace:
         .annotate(choice_rank=F("choices__rank"))
         .select_related("partner")
     )
-    choices = [place.pk for place in sorted(locked.values(), key=lambda place: place.choice_rank)]  # type: ignore[attr-defined]
-    for place_id in choices:
-        place = locked[place_id]
+    ranked = sorted(locked.values(), key=lambda place: place.choice_rank)  # type: ignore[attr-defined]
+    for position, place in enumerate(ranked, 1):
         taken = call_place_take_statement(place=place)
         if taken is None:
             continue
@@ -447,7 +446,7 @@ def application_approve(*, application: Application) -> CallPlace:
             data={
                 "place_id": place.pk,
                 "partner": place.partner.name,
-                "choice_rank": choices.index(place_id) + 1,
+                "choice_rank": position,
                 "from_agreement_quota": place.quota_id is not None,
             },
         )

@@ -99,7 +99,6 @@ COPIED_FIELDS = ("who", "subject", "search", "parties", "department_id", "call_i
 # A case's columns that no inbox row copies: a save of these alone (a step's status, a decision's dates) leaves
 # the rows as they are.
 _BOOKKEEPING = frozenset({"status", "updated_at", "decided_at", "submitted_at", "last_decision", "nominated_place"})
-_NONE: frozenset[str] = frozenset()
 # A person's columns the rows copy (names, for "who" and the search).
 _PERSON_FIELDS = frozenset({"first_name", "last_name", "username", "email"})
 
@@ -110,11 +109,10 @@ def inbox_entries_refresh(entries: Any) -> int:
     from workflows.kinds import kind_of_task
     from workflows.selectors import with_cases
 
-    ids = list(entries.order_by("task_id").values_list("task_id", flat=True))
-    for start in range(0, len(ids), REBUILD_BATCH):
-        batch = ids[start : start + REBUILD_BATCH]
-        stored = InboxEntry.objects.in_bulk(batch)
-        tasks = with_cases(list(Task.objects.filter(pk__in=batch).select_related("process").order_by("pk")))
+    rows_read = list(entries.order_by("task_id"))
+    for start in range(0, len(rows_read), REBUILD_BATCH):
+        stored = {entry.task_id: entry for entry in rows_read[start : start + REBUILD_BATCH]}
+        tasks = with_cases(list(Task.objects.filter(pk__in=list(stored)).select_related("process").order_by("pk")))
         rows = []
         for task in tasks:
             kind = kind_of_task(task)
@@ -126,7 +124,7 @@ def inbox_entries_refresh(entries: Any) -> int:
             if any(getattr(fresh, name) != getattr(entry, name) for name in COPIED_FIELDS):
                 rows.append(fresh)
         InboxEntry.objects.bulk_update(rows, COPIED_FIELDS)
-    return len(ids)
+    return len(rows_read)
 
 
 def _touches(

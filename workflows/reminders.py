@@ -67,15 +67,6 @@ def task_deadline_of(*, task: Task) -> TaskDeadline | None:
     return None if due_at is None else TaskDeadline(task=task, due_at=due_at)
 
 
-def task_deadline_start(*, task: Task) -> TaskDeadline | None:
-    """Give a review task that just arrived its due date (once; none for a step without a due time)."""
-    deadline = task_deadline_of(task=task)
-    if deadline is not None:
-        # One statement: a task's due date is written once (a second start of the same task keeps the first).
-        TaskDeadline.objects.bulk_create([deadline], ignore_conflicts=True)
-    return deadline
-
-
 def task_available_notify(
     *, task: Task, case: Any = None, due_at: datetime | None = None, due_at_known: bool = False
 ) -> list[Notification]:

@@ -99,6 +99,11 @@ def inbox_scopes(*, user: User) -> InboxScopes:
     return scopes
 
 
+def _branches(scopes: InboxScopes) -> list[Q]:
+    """Every branch of every step of the scopes, as one list."""
+    return [branch for step_branches in scopes.values() for branch in step_branches]
+
+
 def _any_of(branches: list[Q]) -> Q:
     scope = Q(pk__in=[])
     for branch in branches:
@@ -116,8 +121,7 @@ def inbox_entries(*, user: User) -> QuerySet[InboxEntry]:
     order (INBOX_ORDER). Tasks that separation of duties keeps from this user (their own case, a second step of a
     case they decided) are not in it. A deputy also finds the tasks of the approvers they stand in for today (the
     query form of workflows.permissions.act_refusal, held equal to it by tests)."""
-    branches = [branch for step_branches in inbox_scopes(user=user).values() for branch in step_branches]
-    return InboxEntry.objects.filter(_any_of(branches)).order_by(*INBOX_ORDER)
+    return InboxEntry.objects.filter(_any_of(_branches(inbox_scopes(user=user)))).order_by(*INBOX_ORDER)
 
 
 def tasks_of_entries(entries: QuerySet[InboxEntry]) -> QuerySet[Task]:
@@ -494,9 +498,8 @@ class InboxIds:
 
     ordered = True  # for Django's Paginator
 
-    def __init__(self, *, branches: list[QuerySet[InboxEntry]], every: QuerySet[InboxEntry], order: tuple[Any, ...]):
+    def __init__(self, *, branches: list[QuerySet[InboxEntry]], order: tuple[Any, ...]):
         self.branches = branches
-        self.every = every
         self.order = order
 
     @cached_property
@@ -516,17 +519,18 @@ class InboxIds:
             rows: list[Any] = cursor.fetchall()
             return rows
 
-    def capped_count(self, cap: int) -> int:
-        """How many rows, counting at most `cap`: each branch's first `cap` rows in no order, merged."""
+    def capped_count(self, cap: int | None) -> int:
+        """How many rows, counting at most `cap` (None: all): each branch's first `cap` rows in no order, merged."""
         if not self.branches:
             return 0
-        parts = [f"({sql} LIMIT {int(cap)})" for sql, _params in self._branch_sql]
+        limit = "" if cap is None else f" LIMIT {int(cap)}"
+        parts = [f"({sql}{limit})" for sql, _params in self._branch_sql]
         params = [param for _sql, branch_params in self._branch_sql for param in branch_params]
         [(count,)] = self._merged(parts, params, "SELECT COUNT(*) FROM ({merged}) AS merged", [])
-        return min(int(count), cap)
+        return int(count) if cap is None else min(int(count), cap)
 
     def count(self) -> int:
-        return self.every.count()
+        return self.capped_count(None)
 
     def __len__(self) -> int:
         return self.count()
@@ -555,13 +559,11 @@ def inbox_ids(
     """The task ids of the user's inbox narrowed by `filters`, in `order` (INBOX_ORDER or one of
     workflows.forms.SORTS), to be read a page at a time (`InboxIds`)."""
     condition = _filters_q(filters, now)
+    if condition is None:  # nothing can match
+        return InboxIds(branches=[], order=order)
     scopes = inbox_scopes(user=user) if scopes is None else scopes
-    branches = [branch for step_branches in scopes.values() for branch in step_branches]
-    if condition is None:
-        branches = []
-    entries = [InboxEntry.objects.filter(branch & (condition or Q())) for branch in branches]
     return InboxIds(
-        branches=entries, every=InboxEntry.objects.filter(_any_of(branches) & (condition or Q())), order=order
+        branches=[InboxEntry.objects.filter(branch & condition) for branch in _branches(scopes)], order=order
     )
 
 

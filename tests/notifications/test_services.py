@@ -386,7 +386,6 @@ def test_a_task_of_an_agreement_can_be_notified_the_same_way(world):
     agreement = case_submit(case=draft, actor=world.coordinator_ce)
     task = open_task_for_agreement(agreement=agreement)
 
-    reminders.task_deadline_start(task=task)
     reminders.task_available_notify(task=task)
 
     item = Notification.objects.get(recipient=world.head_ce, channel=Channel.IN_APP)
