@@ -99,6 +99,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer with selects written without a template per option (core.forms.FormRenderer).
+FORM_RENDERER = "core.forms.FormRenderer"
+
 # SQLite by default so `make run` needs no services; DATABASE_URL switches to PostgreSQL.
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'korpu.sqlite3'}"),
