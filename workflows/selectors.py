@@ -11,9 +11,10 @@ from typing import Any, cast
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, FullResultSet
 from django.db import connection, models
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -85,14 +86,47 @@ def _rights_scopes(*, user: User, holder: User, owners: list[int]) -> dict[tuple
     return scopes
 
 
-InboxScopes = dict[tuple[str, str], list[Q]]
+class InboxScopes(dict[tuple[str, str], list[Q]]):
+    """Per (kind, step): what a user may act on there, in branches (`_rights_scopes`), with each branch's WHERE
+    compiled once (`where`) for every question a page asks of the inbox — its page, its count, its facets, its
+    call and partner choices: compiling a branch, with its separation-of-duties subquery, costs more than running
+    it, and a page asked each branch four times."""
+
+    @cached_property
+    def where(self) -> dict[tuple[str, str], list[tuple[str, list[Any]]]]:
+        """Per (kind, step): each branch as a condition on the inbox table, `"workflows_inboxentry"` (SQL, params)."""
+        return {
+            key: [_where_sql(InboxEntry.objects.filter(branch)) for branch in branches]
+            for key, branches in self.items()
+        }
+
+
+def _where_sql(rows: QuerySet[InboxEntry]) -> tuple[str, list[Any]]:
+    """The WHERE of a query of the inbox table (its own columns, subqueries: no joins) as SQL on the table's own
+    name; "TRUE" for none."""
+    query = rows.query
+    try:
+        sql, params = query.get_compiler(connection=connection).compile(query.where)
+    except EmptyResultSet:
+        return "FALSE", []
+    except FullResultSet:
+        return "TRUE", []
+    return (sql or "TRUE"), list(params)
+
+
+def _scopes(scopes: dict[tuple[str, str], list[Q]]) -> InboxScopes:
+    return scopes if isinstance(scopes, InboxScopes) else InboxScopes(scopes)
+
+
+def _inbox_table() -> str:
+    return connection.ops.quote_name(InboxEntry._meta.db_table)
 
 
 def inbox_scopes(*, user: User) -> InboxScopes:
     """Per (kind, step): what the user may act on there, in their own right or an absent approver's, in branches
     (`_rights_scopes`); a row may be in two branches of a deputy. A page that asks several questions of the inbox
     (its page, counts, filter choices) builds this once and passes it."""
-    scopes = _rights_scopes(user=user, holder=user, owners=[user.pk])
+    scopes = InboxScopes(_rights_scopes(user=user, holder=user, owners=[user.pk]))
     for principal in absent_principals(deputy=user):
         for key, branches in _rights_scopes(user=user, holder=principal, owners=[user.pk, principal.pk]).items():
             scopes[key] = scopes.get(key, []) + branches
@@ -172,6 +206,12 @@ def tasks_for_rows(*, task_ids: list[int]) -> list[Task]:
     rows = Task.objects.filter(pk__in=task_ids).select_related("process", "owner", "deadline")
     by_id = {task.pk: task for task in rows}
     return with_cases([by_id[pk] for pk in task_ids if pk in by_id])
+
+
+def inbox_entries_of(*, task_ids: list[int]) -> list[InboxEntry]:
+    """The inbox rows of a page of tasks (chosen by `inbox_ids`), in the page's order: what an inbox line shows."""
+    by_id = InboxEntry.objects.in_bulk(task_ids)
+    return [by_id[pk] for pk in task_ids if pk in by_id]
 
 
 def access_task(*, user: User | AnonymousUser, task_id: int | str) -> Task:
@@ -498,20 +538,16 @@ class InboxIds:
 
     ordered = True  # for Django's Paginator
 
-    def __init__(self, *, branches: list[QuerySet[InboxEntry]], order: tuple[Any, ...]):
+    def __init__(self, *, branches: list[tuple[str, list[Any]]], order: tuple[Any, ...]):
+        """`branches`: each branch's condition on the inbox table (SQL, params: `InboxScopes.where`, filtered)."""
         self.branches = branches
         self.order = order
 
     @cached_property
     def _branch_sql(self) -> list[tuple[str, list[Any]]]:
-        """Each branch as `SELECT task_id, <the order's columns> FROM ... WHERE ...`, compiled once for both the
-        count and the page (compiling a branch with its separation-of-duties subquery costs more than running it)."""
-        columns = _order_columns(self.order)
-        compiled = []
-        for branch in self.branches:
-            sql, params = branch.order_by().values_list("task_id", *columns).query.sql_with_params()
-            compiled.append((sql, list(params)))
-        return compiled
+        """Each branch as `SELECT task_id, <the order's columns> FROM <inbox table> WHERE ...`."""
+        columns = ", ".join(connection.ops.quote_name(name) for name in ["task_id", *_order_columns(self.order)])
+        return [(f"SELECT {columns} FROM {_inbox_table()} WHERE {where}", params) for where, params in self.branches]
 
     def _merged(self, parts: list[str], params: list[Any], outer: str, outer_params: list[Any]) -> list[Any]:
         with connection.cursor() as cursor:
@@ -561,9 +597,15 @@ def inbox_ids(
     condition = _filters_q(filters, now)
     if condition is None:  # nothing can match
         return InboxIds(branches=[], order=order)
-    scopes = inbox_scopes(user=user) if scopes is None else scopes
+    scopes = inbox_scopes(user=user) if scopes is None else _scopes(scopes)
+    where, params = _where_sql(InboxEntry.objects.filter(condition))
     return InboxIds(
-        branches=[InboxEntry.objects.filter(branch & condition) for branch in _branches(scopes)], order=order
+        branches=[
+            (f"({branch}) AND ({where})", [*branch_params, *params])
+            for step_branches in scopes.where.values()
+            for branch, branch_params in step_branches
+        ],
+        order=order,
     )
 
 
@@ -586,19 +628,26 @@ def inbox_filter_choices(*, user: User, field: str, scopes: InboxScopes | None =
             kinds_by_model.setdefault(link.related_model, []).append(kind.key)
     if not kinds_by_model:
         return []
-    scopes = inbox_scopes(user=user) if scopes is None else scopes
+    scopes = inbox_scopes(user=user) if scopes is None else _scopes(scopes)
     choices: dict[int, str] = {}
     for model, kind_keys in kinds_by_model.items():
         # Each call (partner) asks, branch by branch of the user's scope, whether one row names it, through the
         # (call, kind, step) index: a probe or two each, where reading the user's rows would read tens of thousands
         # (a prorector's).
-        named = Q(pk__in=[])
-        for (kind_key, _step), branches in scopes.items():
+        quote = connection.ops.quote_name
+        named = f"{quote(model._meta.db_table)}.{quote(str(model._meta.pk.column))}"
+        probes, params = [], []
+        for (kind_key, _step), branches in scopes.where.items():
             if kind_key in kind_keys:
-                for branch in branches:
-                    exists = Exists(InboxEntry.objects.filter(branch, **{f"{field}_id": OuterRef("pk")}))
-                    named = cast(Q, named | exists)  # a Q at run time (see _decided_elsewhere)
-        choices.update((row.pk, str(row)) for row in model._default_manager.filter(named))
+                for where, branch_params in branches:
+                    probes.append(
+                        f"EXISTS(SELECT 1 FROM {_inbox_table()} WHERE {connection.ops.quote_name(field + '_id')} = "
+                        f"{named} AND ({where}))"
+                    )
+                    params.extend(branch_params)
+        if probes:
+            held = RawSQL(" OR ".join(probes), params, output_field=models.BooleanField())
+            choices.update((row.pk, str(row)) for row in model._default_manager.filter(held))
     return sorted(choices.items(), key=lambda item: (item[1].casefold(), item[0]))
 
 
@@ -619,7 +668,7 @@ INBOX_FACET_CAP = 1000
 def inbox_facets(*, user: User, scopes: InboxScopes | None = None) -> list[InboxFacet]:
     """How many of the user's tasks wait at each step of each kind, in the kinds' step order, each count capped at
     INBOX_FACET_CAP: one statement, each step's count reading at most the cap's rows of that step's scope."""
-    scopes = inbox_scopes(user=user) if scopes is None else scopes
+    scopes = inbox_scopes(user=user) if scopes is None else _scopes(scopes)
     steps = [
         (kind, name, step) for kind in case_kinds() for name, step in kind.steps.items() if (kind.key, name) in scopes
     ]
@@ -628,10 +677,13 @@ def inbox_facets(*, user: User, scopes: InboxScopes | None = None) -> list[Inbox
     parts = []
     params: list[Any] = []
     for kind, name, _step in steps:
-        rows = InboxEntry.objects.filter(_any_of(scopes[(kind.key, name)])).values("pk")[: INBOX_FACET_CAP + 1]
-        sql, part_params = rows.query.sql_with_params()
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS step_rows)")
-        params.extend(part_params)
+        branches = scopes.where[(kind.key, name)]
+        parts.append(
+            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {_inbox_table()} WHERE "
+            + " OR ".join(f"({where})" for where, _params in branches)
+            + f" LIMIT {INBOX_FACET_CAP + 1}) AS step_rows)"
+        )
+        params.extend(param for _where, branch_params in branches for param in branch_params)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(parts)}", params)
         row = cursor.fetchone()

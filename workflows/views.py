@@ -2,6 +2,7 @@
 nobody may decide; and the download of a case's document, for every kind."""
 
 from collections.abc import Callable
+from datetime import date, datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,7 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,18 +26,18 @@ from documents.models import DocumentKind
 from documents.preview import preview_response
 from workflows.forms import SORTS, BulkDecisionForm, DecisionForm, InboxFilterForm
 from workflows.kinds import case_kinds, kind_by_key, kind_of_case, kind_of_task, step_of_task
-from workflows.models import Decision, InboxView
+from workflows.models import Decision, InboxEntry, InboxView
 from workflows.permissions import can_see_tasks_without_decider
 from workflows.selectors import (
     InboxFilter,
     access_case_document,
     access_task,
     case_changes_since_last_seen,
+    inbox_entries_of,
     inbox_facets,
     inbox_filter_choices,
     inbox_ids,
     inbox_scopes,
-    tasks_for_rows,
     tasks_without_decider,
 )
 from workflows.services import task_decide, tasks_decide_bulk
@@ -41,8 +45,8 @@ from workflows.web import web_of
 
 
 def inbox_row(task) -> dict:
-    """One inbox line for a task of any kind of case: the case, its step, whom it concerns, its department and
-    what it is about (the kind's inbox columns)."""
+    """One line of the list of tasks nobody may decide, for a task of any kind of case: the case, its step, whom
+    it concerns, its department and what it is about (the kind's inbox columns)."""
     kind = kind_of_task(task)
     case = kind.case_of(task)
     step = step_of_task(task)
@@ -55,7 +59,51 @@ def inbox_row(task) -> dict:
         "step": step.label if step else task.flow_task.name,
         "who": who,
         "subject": subject,
-        "url": reverse("workflows:task", args=[task.pk]),  # once: the row links to it twice
+    }
+
+
+class InboxLineTexts:
+    """What the lines of an inbox page share: the time they are shown at, the departments' names and each day's
+    text (made once a page: Django's date format asks the translations for the month on every call)."""
+
+    def __init__(self, *, departments: dict[int, str], now: datetime):
+        self.departments = departments
+        self.now = now
+        self._days: dict[date, str] = {}
+
+    def day(self, moment: datetime) -> tuple[str, datetime]:
+        """The local day of `moment` as "j M Y", and `moment` in local time."""
+        local = timezone.localtime(moment)
+        text = self._days.get(local.date())
+        if text is None:
+            text = self._days[local.date()] = date_format(local.date(), "j M Y")
+        return text, local
+
+
+def inbox_line(entry: InboxEntry, *, texts: InboxLineTexts) -> dict:
+    """One line of the inbox, from its inbox row alone (which holds what the line shows of the case: whom it
+    concerns, what it is about, its department, its dates — workflows.inbox keeps them true while the step is
+    open), with its texts made here rather than by the template's filters and tags: reading the tasks with their
+    cases and formatting fifty lines in the template took 25 ms of the inbox's 60."""
+    kind = kind_by_key(entry.kind)
+    step = kind.steps.get(entry.step) if kind else None
+    kind_label = str(kind.label) if kind else entry.kind
+    created_day, created = texts.day(entry.created)
+    return {
+        "entry": entry,
+        "task_id": entry.task_id,
+        "case_id": entry.case_id,
+        "title": f"{kind_label} #{entry.case_id}",
+        "choose": _("Choose %(kind)s #%(pk)s") % {"kind": kind_label, "pk": entry.case_id},
+        "step": str(step.label) if step else entry.step,
+        "who": entry.who,
+        "subject": entry.subject,
+        "department": texts.departments.get(entry.department_id, "") if entry.department_id else "",
+        "created": f"{created_day}, {created:%H:%M}",
+        "waiting": timesince(entry.created, texts.now),
+        "due": texts.day(entry.due_at)[0] if entry.due_at else "",
+        "overdue": entry.due_at is not None and entry.due_at <= texts.now,
+        "url": reverse("workflows:task", args=[entry.task_id]),  # once: the line links to it twice
     }
 
 
@@ -151,10 +199,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if not request.GET and saved:
         return redirect(f"{reverse('workflows:inbox')}?{saved}")
     scopes = inbox_scopes(user=request.user)  # what the user may act on, asked once for the page's questions
+    departments = list(Department.objects.order_by("name"))
+    department_names = {department.pk: department.name for department in departments}
     form = InboxFilterForm(
         request.GET or None,
         kinds=list(case_kinds()),
-        departments=Department.objects.order_by("name"),
+        departments=departments,
         calls=inbox_filter_choices(user=request.user, field="call", scopes=scopes),
         partners=inbox_filter_choices(user=request.user, field="partner", scopes=scopes),
     )
@@ -165,18 +215,21 @@ def inbox(request: HttpRequest) -> HttpResponse:
         sort = form.cleaned_data.get("sort") or "due"
         query = request.GET.copy()
         query.pop("page", None)
-        InboxView.objects.update_or_create(user=request.user, defaults={"query": query.urlencode()[:500]})
+        remembered = query.urlencode()[:500]
+        if remembered != saved:  # the same filter again (every page of it, every return to it) writes nothing
+            InboxView.objects.update_or_create(user=request.user, defaults={"query": remembered})
     # The page is chosen on the inbox table alone (a capped count, each step's rows through its index, no joins of
     # the cases), then read in full.
     ids = inbox_ids(user=request.user, filters=filters, order=SORTS[sort], scopes=scopes)
     page = CappedPaginator(ids, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    texts = InboxLineTexts(departments=department_names, now=timezone.now())
     context = {
         "form": form,
         "filtered": not filters.is_empty,
         "page": page,
-        "rows": [inbox_row(task) for task in tasks_for_rows(task_ids=list(page.object_list))],
+        "rows": [inbox_line(entry, texts=texts) for entry in inbox_entries_of(task_ids=list(page.object_list))],
         "facets": inbox_facets(user=request.user, scopes=scopes),
         "query": query.urlencode(),
         "bulk_form": BulkDecisionForm(initial={"next": request.get_full_path()}),
