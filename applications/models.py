@@ -236,7 +236,11 @@ class Application(models.Model):
 
     reference = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications", verbose_name=_("applicant")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("applicant"),
+        db_index=False,  # application_applicant_new leads with it
     )
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications", verbose_name=_("call"))
     department = models.ForeignKey(
@@ -295,6 +299,9 @@ class Application(models.Model):
             # department's cases narrowed by status, in the list's order.
             models.Index(fields=["-created_at", "-id"], name="application_newest"),
             models.Index(fields=["department", "status", "-created_at", "-id"], name="application_dept_status_new"),
+            # An applicant's cases, newest first: their own list, and the case lists' search by name (the matching
+            # people's cases read from the index alone, then the newest taken).
+            models.Index(fields=["applicant", "-created_at", "-id"], name="application_applicant_new"),
         ]
         constraints = [
             # One live application per applicant and call; a rejected one does not block a new try.
