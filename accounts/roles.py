@@ -71,21 +71,24 @@ def prime_user_rights(user) -> None:
     user._korpu_department_ids = frozenset(int(value) for what, value in rows if what == "department")
 
 
-def user_rights_columns(user) -> dict:
-    """Columns that read the user's roles and departments along with another query (PostgreSQL arrays; none
-    elsewhere, or when they are known already): give that query's values to `prime_user_rights_from`."""
+def user_rights_wanted(user) -> bool:
+    """Whether another query should read the user's roles and departments along (`user_rights_columns`):
+    on PostgreSQL, for a signed-in user whose rights are not known yet."""
     if user is None or not user.is_authenticated or connection.vendor != "postgresql":
-        return {}
-    if hasattr(user, "_korpu_roles") and hasattr(user, "_korpu_department_ids"):
-        return {}
+        return False
+    return not (hasattr(user, "_korpu_roles") and hasattr(user, "_korpu_department_ids"))
+
+
+def user_rights_columns(user_id: int) -> dict:
+    """Columns that read a user's roles and departments along with another query (PostgreSQL arrays, when
+    `user_rights_wanted`): give that query's values to `prime_user_rights_from`."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.contrib.postgres.expressions import ArraySubquery
 
-    # request.user is a lazy object: the model's class, not type(user).
-    memberships = get_user_model().departments.through.objects.filter(user_id=user.pk)
+    memberships = get_user_model().departments.through.objects.filter(user_id=user_id)
     return {
-        "rights_roles": ArraySubquery(Group.objects.filter(user=user.pk).values("name")),
+        "rights_roles": ArraySubquery(Group.objects.filter(user=user_id).values("name")),
         "rights_departments": ArraySubquery(memberships.values("department_id")),
     }
 

@@ -198,13 +198,22 @@ class CaseKind:
 
 _KINDS: dict[str, CaseKind] = {}
 _BY_FLOW: dict[type, CaseKind] = {}
+_GENERATION = 0
 
 
 def register(kind: CaseKind) -> CaseKind:
     """Add a kind of case (called once, by its flow module; registering the same key again replaces it)."""
+    global _GENERATION
     _KINDS[kind.key] = kind
     _BY_FLOW[kind.flow] = kind
+    _GENERATION += 1
     return kind
+
+
+def kinds_generation() -> int:
+    """A number that changes whenever a kind is registered: part of the key of a statement compiled once
+    (core.compiled) from the kinds' definitions."""
+    return _GENERATION
 
 
 def case_kinds() -> Iterator[CaseKind]:

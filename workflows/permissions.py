@@ -25,7 +25,8 @@ from viewflow.workflow.status import STATUS
 from accounts.models import User
 from accounts.roles import Role, has_role, user_department_ids
 from accounts.selectors import absent_principals
-from workflows.kinds import CaseKind, case_kinds, kind_of_task, step_of_task
+from core.compiled import compiled_rows
+from workflows.kinds import CaseKind, case_kinds, kind_of_task, kinds_generation, step_of_task
 
 OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED)
 
@@ -53,9 +54,19 @@ def review_deciders_by_step(*, process_ids: Iterable[int]) -> dict[int, dict[str
     """process id -> review step name -> who decided it (the owners of its done tasks), for these processes."""
     review_tasks = {getattr(kind.flow, name): name for kind in case_kinds() for name in kind.review_steps}
     decided: dict[int, dict[str, set[int]]] = {}
-    rows = Task.objects.filter(
-        process_id__in=process_ids, status=STATUS.DONE, flow_task__in=list(review_tasks), owner__isnull=False
-    ).values_list("process_id", "flow_task", "owner_id")
+    ids = sorted(set(process_ids))
+
+    def build(processes: list[int]) -> Any:
+        return Task.objects.filter(
+            process_id__in=processes, status=STATUS.DONE, flow_task__in=list(review_tasks), owner__isnull=False
+        ).values_list("process_id", "flow_task", "owner_id")
+
+    # One process (a decision's own case) is compiled once (core.compiled); a page's many are built each time.
+    rows = (
+        compiled_rows(("review_deciders_by_step", kinds_generation()), build, processes=ids)
+        if len(ids) == 1
+        else build(ids)
+    )
     for process_id, flow_task, owner_id in rows:
         decided.setdefault(process_id, {}).setdefault(review_tasks[flow_task], set()).add(owner_id)
     return decided

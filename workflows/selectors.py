@@ -25,10 +25,11 @@ from viewflow.workflow.status import STATUS
 from accounts.models import User
 from accounts.roles import has_role, prime_department_ids, user_department_ids
 from accounts.selectors import absent_principals, deputies_by_principal, deputyships_running
+from core.compiled import compiled_rows
 from documents.models import Document
 from notifications.models import TaskDeadline
 from notifications.selectors import with_notification_choices
-from workflows.kinds import RESUBMIT, CaseKind, case_kinds, kind_of_case, kind_of_task
+from workflows.kinds import RESUBMIT, CaseKind, case_kinds, kind_of_case, kind_of_task, kinds_generation
 from workflows.models import Decision, InboxEntry
 from workflows.permissions import (
     OPEN_TASK_STATUSES,
@@ -293,23 +294,37 @@ def task_deciders(*, task: Task) -> list[User]:
     if step is None or step.role is None:
         return []
     case = kind.case_of(task)
-    users = get_user_model().objects.filter(is_active=True, groups__name=step.role)
-    if step.department_scoped:
-        users = users.filter(departments=case.department_id)
-    if name in kind.review_steps:
-        users = users.exclude(pk__in=kind.party_ids(case))
-        others = [getattr(kind.flow, other) for other in kind.review_steps if other != name]
-        if others:
+    review = name in kind.review_steps
+    others = [getattr(kind.flow, other) for other in kind.review_steps if other != name] if review else []
+
+    def build(department: int | None, parties: list[int], process: int | None, owner: int | None, day: date) -> Any:
+        users = get_user_model().objects.filter(is_active=True, groups__name=step.role)
+        if department is not None:
+            users = users.filter(departments=department)
+        if review:
+            users = users.exclude(pk__in=parties)
+        if process is not None:
             decided_another = Task.objects.filter(
-                process_id=task.process_id, status=STATUS.DONE, flow_task__in=others, owner_id=OuterRef("pk")
+                process_id=process, status=STATUS.DONE, flow_task__in=others, owner_id=OuterRef("pk")
             )
             users = users.exclude(Exists(decided_another))
-    if task.owner_id is not None:
-        users = users.filter(pk=task.owner_id)
-    away = deputyships_running().filter(principal_id=OuterRef("pk"))
-    # Their notification preferences come along: telling them costs no query more.
-    rows = with_notification_choices(users.annotate(away=Exists(away)).distinct().order_by("pk"))
-    deciders: list[User] = list(rows)
+        if owner is not None:
+            users = users.filter(pk=owner)
+        away = deputyships_running(on=day).filter(principal_id=OuterRef("pk"))
+        # Their notification preferences come along: telling them costs no query more.
+        return with_notification_choices(users.annotate(away=Exists(away)).distinct().order_by("pk"))
+
+    # Compiled once per kind and step (core.compiled): a decision asks it for the step it leads to.
+    rows = compiled_rows(
+        ("task_deciders", kinds_generation(), kind.key, name),
+        build,
+        department=case.department_id if step.department_scoped else None,
+        parties=sorted(kind.party_ids(case)) if review else [],
+        process=task.process_id if others else None,
+        owner=task.owner_id,
+        day=timezone.localdate(),
+    )
+    deciders: list[User] = rows
     if not any(getattr(user, "away", False) for user in deciders):
         return deciders
     action = min(step.actions)  # any of the step's actions: the rights are the same

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from viewflow.workflow.exceptions import FlowLockFailed
@@ -20,13 +21,14 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.models import User
-from accounts.roles import prime_user_rights, prime_user_rights_from, user_rights_columns
+from accounts.roles import prime_user_rights, prime_user_rights_from, user_rights_columns, user_rights_wanted
+from core.compiled import compiled_rows
 from core.db import Statement, update_statement, write_together
 from core.errors import CaseBusy, Conflict, ErrorCode, NotWaitingForRevision, TaskAlreadyDecided, field_error
 from documents.models import Document
 from documents.services import atomic_storing, document_store
 from workflows import locks
-from workflows.kinds import RESUBMIT, CaseKind, kind_by_flow, kind_of_case, kind_of_task
+from workflows.kinds import RESUBMIT, CaseKind, kind_by_flow, kind_of_case, kind_of_task, kinds_generation
 from workflows.models import Decision
 from workflows.nodes import CaseStep, CaseStepActivation, node_after_decision, status_after_decision
 from workflows.permissions import OPEN_TASK_STATUSES, act_refusal, can_view_task, on_behalf_data
@@ -65,7 +67,16 @@ def _task_locked_read(*, kind: CaseKind, task_id: int | str) -> Task:
     """The task with its process, case and what the kind's lists show of it, in one query: read under the flow's
     lock, so it is what the decision changes (nobody moves the flow on meanwhile)."""
     paths = [kind.case_path(path) for path in kind.related]
-    return Task.objects.select_related("owner", kind.case_path(), *paths).get(pk=task_id)
+
+    def build(task: int) -> QuerySet[Task]:
+        tasks: QuerySet[Task] = Task.objects.select_related("owner", kind.case_path(), *paths).filter(pk=task)
+        return tasks
+
+    # Compiled once per kind (core.compiled): this query joins the case and what its lists show.
+    found = compiled_rows(("task_locked_read", kinds_generation(), kind.key), build, task=int(task_id))
+    if not found:
+        raise Task.DoesNotExist()
+    return found[0]
 
 
 def _complete_locked(*, user: User, task: Task, action: str, before_execute: Callable[..., Any]) -> StepOutcome:
@@ -105,7 +116,9 @@ def _task_complete(*, user: User, task_id: int | str, action: str, before_execut
         # The task's node and process, read as its process's flow lock is taken (our flows' lock: one statement).
         # Someone who may not see the case holds the lock only until the 404 below ends their transaction.
         # The user's roles and departments come along (the permission checks below need them).
-        found = locks.select_for_update_lock.task_locked(task_id, also=user_rights_columns(user))
+        found = locks.select_for_update_lock.task_locked(
+            task_id, also=user_rights_columns if user_rights_wanted(user) else None, also_of=user.pk
+        )
     except (ValueError, TypeError):
         raise Http404(_("No such task."))
     except FlowLockFailed:
