@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -14,6 +15,7 @@ from accounts.roles import Role, has_role, user_department_ids
 from agreements.models import AgreementQuota
 from applications.models import Application, ApplicationStatus, Call, CallEvent, CallPlace, CaseEvent, HostChoice
 from applications.permissions import ALL_CASES_ROLES, DEPARTMENT_ROLES, can_view_application, can_view_calls
+from core.compiled import compiled_rows
 from documents.models import Document
 from workflows.selectors import case_documents
 
@@ -95,11 +97,20 @@ def application_current_documents(*, application: Application) -> dict[str, Docu
 
 
 def application_document_versions(*, application: Application) -> list[dict[str, Any]]:
-    """The latest version of each kind, as the timeline records it with a decision."""
-    return [
-        {"kind": d.kind, "version": d.version, "sha256": d.sha256, "status": d.status}
-        for d in application_current_documents(application=application).values()
-    ]
+    """The latest version of each kind, as the timeline records it with a decision (each decision reads it: its
+    statement is compiled once, core.compiled)."""
+
+    def build(case_type: int, case: int) -> QuerySet[Document, tuple[Any, ...]]:
+        documents = Document.objects.filter(case_type_id=case_type, case_id=case).order_by("kind", "-version")
+        return documents.values_list("kind", "version", "sha256", "status")
+
+    case_type = ContentType.objects.get_for_model(Application).pk
+    latest: dict[str, dict[str, Any]] = {}
+    for kind, version, sha256, status in compiled_rows(
+        ("application_document_versions",), build, case_type=case_type, case=application.pk
+    ):
+        latest.setdefault(kind, {"kind": kind, "version": version, "sha256": sha256, "status": status})
+    return list(latest.values())
 
 
 def application_document_history(*, application: Application) -> dict[str, list[Document]]:
