@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from core.db import Statement, update_statement, write_together
 from workflows.models import Decision
 
 if TYPE_CHECKING:
@@ -75,11 +76,18 @@ def _noop(**kwargs: Any) -> None:
 
 def case_enter_status(*, case: Any, status: str) -> None:
     """Put a case in a status (the default `enter_status` of a kind): runs inside the flow's transaction."""
+    write_together(case_status_statement(case=case, status=status))
+
+
+def case_status_statement(*, case: Any, status: str) -> Statement:
+    """The case in `status` (and its `updated_at` now, when it has one), as the statement the default
+    `enter_status` writes: a step's start writes it with the step's other rows (workflows.nodes.step_enter).
+    Nothing listens to this column's saves (the inbox's refresh ignores bookkeeping columns)."""
     case.status = status
     fields = ["status"]
     if any(field.name == "updated_at" for field in case._meta.concrete_fields):
         fields.append("updated_at")
-    case.save(update_fields=fields)
+    return update_statement(case, fields=fields)
 
 
 @dataclass(frozen=True)

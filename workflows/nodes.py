@@ -73,18 +73,23 @@ def task_insert(task: Any, previous: Any) -> None:
 def step_enter(activation) -> None:
     """A step begins: the case takes the step's status, everyone who may act is told (with a due date), and the
     task enters the inbox table (a step somebody acts on by role: an applicant's own revision is not listed); the
-    due date's row and the inbox row are written together."""
+    case's status, the due date's row and the inbox row are written together."""
     from workflows.inbox import inbox_entry_insert_sql
-    from workflows.kinds import kind_of_task
+    from workflows.kinds import case_enter_status, case_status_statement, kind_of_task
     from workflows.reminders import enter_step
 
     kind = kind_of_task(activation.task)
     step = kind.steps[activation.flow_task.name]
     case = getattr(activation.process, kind.case_attr)
+    writes = []
     if step.status:
-        kind.enter_status(case=case, status=step.status)
+        if kind.enter_status is case_enter_status:  # the default: its UPDATE goes with the step's other rows
+            writes.append(case_status_statement(case=case, status=step.status))
+        else:
+            kind.enter_status(case=case, status=step.status)
     deadline = enter_step(task=activation.task, case=case)
-    writes = [insert_statement([deadline], ignore_conflicts=True)] if deadline is not None else []
+    if deadline is not None:
+        writes.append(insert_statement([deadline], ignore_conflicts=True))
     if step.role is not None:
         due_at = deadline.due_at if deadline is not None else None
         writes.append(inbox_entry_insert_sql(task=activation.task, kind=kind, case=case, due_at=due_at))

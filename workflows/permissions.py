@@ -17,7 +17,10 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -52,7 +55,7 @@ def _other_review_steps(kind: CaseKind, step: str) -> list[Any]:
 
 def review_deciders_by_step(*, process_ids: Iterable[int]) -> dict[int, dict[str, set[int]]]:
     """process id -> review step name -> who decided it (the owners of its done tasks), for these processes."""
-    review_tasks = {getattr(kind.flow, name): name for kind in case_kinds() for name in kind.review_steps}
+    review_tasks = _review_tasks()
     decided: dict[int, dict[str, set[int]]] = {}
     ids = sorted(set(process_ids))
 
@@ -69,6 +72,38 @@ def review_deciders_by_step(*, process_ids: Iterable[int]) -> dict[int, dict[str
     )
     for process_id, flow_task, owner_id in rows:
         decided.setdefault(process_id, {}).setdefault(review_tasks[flow_task], set()).add(owner_id)
+    return decided
+
+
+# The annotation a task read may carry with who decided its case's review steps (`review_decided_column`).
+REVIEW_DECIDED = "review_decided"
+
+
+def _review_tasks() -> dict[Any, str]:
+    return {getattr(kind.flow, name): name for kind in case_kinds() for name in kind.review_steps}
+
+
+def review_decided_column() -> Any:
+    """An annotation for a query of tasks: who decided the review steps of each task's process so far, as
+    "<node>|<user id>" texts (PostgreSQL; None elsewhere). A task read with it under the flow's lock
+    (workflows.services) answers `conflicted_user_ids` without a query of its own."""
+    if connection.vendor != "postgresql":
+        return None
+    decided = Task.objects.filter(
+        process_id=OuterRef("process_id"), status=STATUS.DONE, flow_task__in=list(_review_tasks()), owner__isnull=False
+    ).values_list(Concat("flow_task", Value("|"), Cast("owner_id", CharField()), output_field=CharField()))
+    return ArraySubquery(decided)
+
+
+def _decided_from_column(texts: list[str]) -> dict[str, set[int]]:
+    """review_decided_column's texts as review step name -> who decided it."""
+    prep = Task._meta.get_field("flow_task").get_prep_value
+    names = {prep(node): name for node, name in _review_tasks().items()}
+    decided: dict[str, set[int]] = {}
+    for text in texts:
+        node, _sep, owner = text.rpartition("|")
+        if node in names:
+            decided.setdefault(names[node], set()).add(int(owner))
     return decided
 
 
@@ -100,7 +135,11 @@ def conflicted_user_ids(*, task: Task) -> dict[int, str]:
     cached: dict[int, str] | None = getattr(task, "_korpu_conflicts", None)
     if cached is not None:
         return cached
-    decided = review_deciders_by_step(process_ids=[task.process_id]).get(task.process_id, {})
+    read_along = getattr(task, REVIEW_DECIDED, None)
+    if read_along is not None:
+        decided = _decided_from_column(read_along)
+    else:
+        decided = review_deciders_by_step(process_ids=[task.process_id]).get(task.process_id, {})
     conflicts = separation_of_duties_conflicts(
         kind=kind, step=task.flow_task.name, case=kind.case_of(task), decided=decided
     )

@@ -31,7 +31,14 @@ from workflows import locks
 from workflows.kinds import RESUBMIT, CaseKind, kind_by_flow, kind_of_case, kind_of_task, kinds_generation
 from workflows.models import Decision
 from workflows.nodes import CaseStep, CaseStepActivation, node_after_decision, status_after_decision
-from workflows.permissions import OPEN_TASK_STATUSES, act_refusal, can_view_task, on_behalf_data
+from workflows.permissions import (
+    OPEN_TASK_STATUSES,
+    REVIEW_DECIDED,
+    act_refusal,
+    can_view_task,
+    on_behalf_data,
+    review_decided_column,
+)
 from workflows.selectors import open_task_for_process
 
 if TYPE_CHECKING:
@@ -70,7 +77,9 @@ def _task_locked_read(*, kind: CaseKind, task_id: int | str) -> Task:
 
     def build(task: int) -> QuerySet[Task]:
         tasks: QuerySet[Task] = Task.objects.select_related("owner", kind.case_path(), *paths).filter(pk=task)
-        return tasks
+        # ... with who decided the case's review steps (separation of duties: conflicted_user_ids reads it).
+        decided = review_decided_column()
+        return tasks.annotate(**{REVIEW_DECIDED: decided}) if decided is not None else tasks
 
     # Compiled once per kind (core.compiled): this query joins the case and what its lists show.
     found = compiled_rows(("task_locked_read", kinds_generation(), kind.key), build, task=int(task_id))

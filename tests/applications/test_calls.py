@@ -131,7 +131,7 @@ def test_places_from_quotas_or_by_hand_with_the_reason_and_the_warning(world):
     feed = call_services.call_places_take_from_agreements(call=call, actor=world.coordinator_ce)
     assert feed.changed == 0 and feed.kept_by_hand == [(partner.name, "Extra places agreed by email.")]
     assert "keeps its places set by hand (Extra places agreed by email.)" in feed.summary()
-    assert "0 " not in feed.summary()
+    assert "0 " not in feed.summary().replace(partner.name, "")  # no "0 places changed" (the name may hold a 0)
     [unused] = call_unused_quotas(call=call)
     assert unused.quota.agreement == agreement and unused.place.places == 5
     # letting the quota feed the place again clears the warning

@@ -4,16 +4,16 @@ scale). The numbers are pinned: a change that adds a query to every decision has
 
 Counted as production runs them: the test's own transaction makes the decision's transaction a savepoint, so its
 SAVEPOINT and RELEASE (BEGIN and COMMIT in production, which Django does not log) are left out. What is left, for
-a mid-chain approve (12): the task read with its flow lock and the user's roles and departments (one statement),
-the task with its process and case under the lock, who decided the case's other steps (separation of duties), for
-an application the document versions the decision is taken on, the decision's timeline line, the task done with
-the process's decision and the task's inbox row gone (one statement), the gateway's task and the next step's task
-(each one statement with its link to the one before), the case's status, who decides the next step (with their
-notification preferences), their notifications (one INSERT ... RETURNING), and the next step's due date with its
-inbox row (one statement). A final application approve (14) adds the places chosen (locked, with their rank and
-partner), the place taken with the application's new state and the "place assigned" line (one statement), the
-final function's and the end's tasks, the process's end (one conditional UPDATE) and the applicant's message,
-where it needs no next step's rows. Several writes in one statement are core.db.write_together's (PostgreSQL)."""
+a mid-chain approve (10): the task read with its flow lock and the user's roles and departments (one statement),
+the task with its process and case under the lock and who decided the case's other steps (separation of duties;
+one statement), for an application the document versions the decision is taken on, the decision's timeline line,
+the task done with the process's decision and the task's inbox row gone (one statement), the gateway's task and
+the next step's task (each one statement with its link to the one before), who decides the next step (with their
+notification preferences), their notifications (one INSERT ... RETURNING), and the case's status with the next
+step's due date and its inbox row (one statement). A final application approve (13) adds the places chosen
+(locked, with their rank and partner), the place taken with the application's new state and the "place assigned"
+line (one statement), the final function's and the end's tasks, the process's end (one conditional UPDATE) and the
+applicant's message, where it needs no next step's rows. Several writes in one statement are core.db.write_together's (PostgreSQL)."""
 
 import os
 
@@ -30,10 +30,10 @@ from workflows.services import case_submit, task_decide
 
 pytestmark = pytest.mark.django_db
 
-APPLICATION_MID_CHAIN = 12
-APPLICATION_FINAL = 14
-AGREEMENT_MID_CHAIN = 12
-AGREEMENT_FINAL = 12
+APPLICATION_MID_CHAIN = 10
+APPLICATION_FINAL = 13
+AGREEMENT_MID_CHAIN = 10
+AGREEMENT_FINAL = 10
 
 
 def _decide_counted(user, case, decision="approve"):
