@@ -37,6 +37,10 @@ _DATE_MARKER = date(1, 1, 2)
 _DATETIME_MARKER = datetime(1, 1, 2, tzinfo=UTC)
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
 def _marker(value: Any, index: int) -> Any:
     if isinstance(value, bool):
         raise TypeError("a boolean changes a query's form: put it in the key")
@@ -55,9 +59,10 @@ def _marker(value: Any, index: int) -> Any:
 class _Shape:
     sql: str
     params: list[Any]
-    # Where each value goes: (the value's place in the call's flattened values, the parameter's position, the
-    # parameter's own type when the ORM wrapped it, e.g. psycopg's Int8).
-    places: list[tuple[int, int, type | None]]
+    # Where each value goes: (the value's place in the call's flattened values, the parameter's position, what makes
+    # the parameter of the value: the backend's adaptation of a date (SQLite's text), the type the ORM wrapped it in
+    # (psycopg's Int8), or nothing).
+    places: list[tuple[int, int, Callable[[Any], Any]]]
     compiler: SQLCompiler
     converters: dict[int, Any]
     rows: Callable[[_Shape, list[tuple[Any, ...]]], list[Any]]
@@ -143,13 +148,26 @@ def _compile(key: Hashable, build: Callable[..., QuerySet[Any]], values: dict[st
     sql, params = compiler.as_sql()
     params = list(params)
     places = []
+    ops = connections[queryset.db].ops
     for index, marker in enumerate(markers):
-        found = [position for position, param in enumerate(params) if type(param) is not bool and param == marker]
+        forms: list[tuple[Any, Callable[[Any], Any]]] = [(marker, _same)]
+        if isinstance(marker, datetime):
+            forms.append((ops.adapt_datetimefield_value(marker), ops.adapt_datetimefield_value))
+        elif isinstance(marker, date):
+            forms.append((ops.adapt_datefield_value(marker), ops.adapt_datefield_value))
+        found = False
+        for form, adapt in forms:
+            for position, param in enumerate(params):
+                if type(param) is not bool and param == form:
+                    wrapper = type(param)
+                    if adapt is _same and wrapper is not type(marker):
+                        adapt = wrapper
+                    places.append((index, position, adapt))
+                    found = True
+            if found:  # (on PostgreSQL a date is its own adaptation: the first form found it)
+                break
         if not found:
             raise ValueError(f"{key!r}: value {index} ({flat[index]!r}) is not a parameter of the statement as it is")
-        for position in found:
-            wrapper = type(params[position])
-            places.append((index, position, None if wrapper is type(marker) else wrapper))
     columns = [column[0] for column in compiler.select[0 : compiler.col_count]]
     return _Shape(
         sql=sql,
@@ -170,8 +188,8 @@ def compiled_rows(key: Hashable, build: Callable[..., QuerySet[Any]], **values: 
     if shape is None:
         shape = _SHAPES[full_key] = _compile(key, build, values)
     params = list(shape.params)
-    for index, position, wrapper in shape.places:
-        params[position] = flat[index] if wrapper is None else wrapper(flat[index])
+    for index, position, adapt in shape.places:
+        params[position] = adapt(flat[index])
     with connections[shape.compiler.using].cursor() as cursor:
         cursor.execute(shape.sql, params)
         rows: list[Any] = cursor.fetchall()

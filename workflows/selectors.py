@@ -565,6 +565,7 @@ class InboxIds:
         return [(f"SELECT {columns} FROM {_inbox_table()} WHERE {where}", params) for where, params in self.branches]
 
     def _merged(self, parts: list[str], params: list[Any], outer: str, outer_params: list[Any]) -> list[Any]:
+        # Each branch is a subquery of its own (SQLite takes no parenthesised SELECT as a member of a UNION).
         with connection.cursor() as cursor:
             cursor.execute(outer.format(merged=" UNION ".join(parts)), [*params, *outer_params])
             rows: list[Any] = cursor.fetchall()
@@ -575,7 +576,7 @@ class InboxIds:
         if not self.branches:
             return 0
         limit = "" if cap is None else f" LIMIT {int(cap)}"
-        parts = [f"({sql}{limit})" for sql, _params in self._branch_sql]
+        parts = [f"SELECT * FROM ({sql}{limit}) AS branch_{n}" for n, (sql, _params) in enumerate(self._branch_sql)]
         params = [param for _sql, branch_params in self._branch_sql for param in branch_params]
         [(count,)] = self._merged(parts, params, "SELECT COUNT(*) FROM ({merged}) AS merged", [])
         return int(count) if cap is None else min(int(count), cap)
@@ -593,7 +594,10 @@ class InboxIds:
         if stop is None or stop <= start or not self.branches:
             return []
         order = _order_sql(self.order)
-        parts = [f"({sql} ORDER BY {order} LIMIT {int(stop)})" for sql, _params in self._branch_sql]
+        parts = [
+            f"SELECT * FROM ({sql} ORDER BY {order} LIMIT {int(stop)}) AS branch_{n}"
+            for n, (sql, _params) in enumerate(self._branch_sql)
+        ]
         params = [param for _sql, branch_params in self._branch_sql for param in branch_params]
         outer = "SELECT merged.task_id FROM ({merged}) AS merged ORDER BY " + order + " LIMIT %s OFFSET %s"
         return [row[0] for row in self._merged(parts, params, outer, [stop - start, start])]

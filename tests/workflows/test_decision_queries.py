@@ -13,7 +13,8 @@ notification preferences), their notifications (one INSERT ... RETURNING), and t
 step's due date and its inbox row (one statement). A final application approve (13) adds the places chosen
 (locked, with their rank and partner), the place taken with the application's new state and the "place assigned"
 line (one statement), the final function's and the end's tasks, the process's end (one conditional UPDATE) and the
-applicant's message, where it needs no next step's rows. Several writes in one statement are core.db.write_together's (PostgreSQL)."""
+applicant's message, where it needs no next step's rows. Several writes in one statement are
+core.db.write_together's (PostgreSQL)."""
 
 import os
 
