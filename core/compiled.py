@@ -9,9 +9,10 @@ the kept SQL; rows come back as Django's own iterables make them (model instance
 objects and annotations, or values_list tuples), through the same converters.
 
 A value must reach the statement as a parameter of its own, unchanged (an = or a comparison, an IN of a list:
-the list's length is part of the shape); one that does not (a LIKE pattern, a LIMIT, a value used to choose the
-query's form) raises when the shape is first compiled, so a use that cannot work fails in the tests, never with
-wrong rows. What else decides the query's form must be in `key`; None and the lengths of lists are added to it.
+the list's length is part of the shape); one that does not (a LIKE pattern, a LIMIT) raises when the shape is first
+compiled, so a use that cannot work fails in the tests, never with wrong rows. `build` must not look at the values
+itself (an `if` on one would choose the form by the marker): what decides the query's form goes in `key`; None and
+the lengths of lists are added to it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import (
@@ -145,8 +147,14 @@ def _compile(key: Hashable, build: Callable[..., QuerySet[Any]], values: dict[st
     markers, _ = _flatten(_with_markers(values))
     queryset = build(**_with_markers(values))
     compiler = queryset.query.get_compiler(using=queryset.db)
-    sql, params = compiler.as_sql()
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # e.g. an IN of no values: this shape never has a row
+        return _Shape(sql="", params=[], places=[], compiler=compiler, converters={}, rows=_rows_of(queryset))
     params = list(params)
+    for marker in markers:
+        if str(marker) in sql:
+            raise ValueError(f"{key!r}: a value is written into the statement itself ({sql[:200]})")
     places = []
     ops = connections[queryset.db].ops
     for index, marker in enumerate(markers):
@@ -187,6 +195,8 @@ def compiled_rows(key: Hashable, build: Callable[..., QuerySet[Any]], **values: 
     shape = _SHAPES.get(full_key)
     if shape is None:
         shape = _SHAPES[full_key] = _compile(key, build, values)
+    if not shape.sql:
+        return []
     params = list(shape.params)
     for index, position, adapt in shape.places:
         params[position] = adapt(flat[index])

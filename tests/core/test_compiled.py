@@ -79,8 +79,20 @@ def test_none_is_part_of_the_shape():
 def test_a_value_that_is_no_parameter_of_its_own_fails_when_compiled():
     with pytest.raises(ValueError, match="not a parameter"):
         compiled_rows(("like",), lambda term: User.objects.filter(username__icontains=term), term="ann")
-    with pytest.raises(ValueError, match="not a parameter"):
+    with pytest.raises(ValueError, match="written into the statement"):
         compiled_rows(("limit",), lambda n: User.objects.all()[:n], n=3)
+    with pytest.raises(ValueError, match="written into the statement"):
+        compiled_rows(("both",), lambda pk: User.objects.filter(pk=pk).extra(where=[f"id <> {pk}"]), pk=3)
     with pytest.raises(TypeError):
         compiled_rows(("flag",), lambda flag: User.objects.filter(is_active=flag), flag=True)
-    assert not [key for key in _SHAPES if key[0] in {("like",), ("limit",), ("flag",)}]
+    assert not [key for key in _SHAPES if key[0] in {("like",), ("limit",), ("both",), ("flag",)}]
+
+
+@pytest.mark.django_db
+def test_a_shape_that_can_have_no_row_reads_nothing():
+    def among(pks):
+        return User.objects.filter(pk__in=pks).values_list("pk", flat=True)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert compiled_rows(("among",), among, pks=[]) == []
+    assert len(queries) == 0
