@@ -148,6 +148,8 @@ INCOMING = kinds.register(
         },
         title=str,
         inbox_columns=lambda case: (case.full_name, str(case.nomination.agreement.partner)),
+        # The partner, for the inbox's partner filter and so that a partner's rename reaches the row it names.
+        inbox_entry=lambda case: {"partner_id": case.nomination.agreement.partner_id},
         related=("applicant", "department", "nomination__agreement__partner"),
         search_fields=("nomination__first_name", "nomination__last_name", "nomination__email"),
         parties=("applicant",),

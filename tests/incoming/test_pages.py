@@ -68,3 +68,20 @@ def test_the_task_page_and_the_counts(world, client, eager_tasks, django_capture
     # the nominee sees their own application in their list, not the counts
     client.force_login(application.applicant)
     assert client.get(reverse("incoming:list"))["Location"] == application.get_absolute_url()
+
+
+def test_the_inbox_filters_incoming_cases_by_partner_and_follows_its_rename(
+    world, client, eager_tasks, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    agreement = incoming_agreement(world)
+    invitation, _token = invite(world, capture, agreement)
+    application = submitted(nominate(capture, invitation))
+    partner = agreement.partner
+    client.force_login(world.coordinator_ce)
+    lines = client.get(reverse("workflows:inbox"), {"partner": partner.pk}).context["rows"]
+    assert [line["case_id"] for line in lines] == [application.pk]
+    partner.name = "Universität Umbenannt"
+    partner.save()
+    [line] = client.get(reverse("workflows:inbox"), {"partner": partner.pk}).context["rows"]
+    assert line["subject"] == str(partner) and "Umbenannt" in line["subject"]
