@@ -657,7 +657,9 @@ def inbox_filter_choices(*, user: User, field: str, scopes: InboxScopes | None =
         named = f"{quote(model._meta.db_table)}.{quote(str(model._meta.pk.column))}"
         probes, params = [], []
         for (kind_key, _step), branches in scopes.where.items():
-            if kind_key in kind_keys:
+            # With one such model, every kind's rows name its rows (a kind may copy it from further away: an
+            # incoming case's partner is its agreement's, InboxEntry.partner_id through its `inbox_entry`).
+            if kind_key in kind_keys or len(kinds_by_model) == 1:
                 for where, branch_params in branches:
                     probes.append(
                         f"EXISTS(SELECT 1 FROM {_inbox_table()} WHERE {connection.ops.quote_name(field + '_id')} = "

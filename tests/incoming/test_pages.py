@@ -79,8 +79,9 @@ def test_the_inbox_filters_incoming_cases_by_partner_and_follows_its_rename(
     application = submitted(nominate(capture, invitation))
     partner = agreement.partner
     client.force_login(world.coordinator_ce)
-    lines = client.get(reverse("workflows:inbox"), {"partner": partner.pk}).context["rows"]
-    assert [line["case_id"] for line in lines] == [application.pk]
+    page = client.get(reverse("workflows:inbox"), {"partner": partner.pk})
+    assert [line["case_id"] for line in page.context["rows"]] == [application.pk]
+    assert dict(page.context["form"].fields["partner"].choices)[partner.pk] == str(partner)  # by name, not "#id"
     partner.name = "Universität Umbenannt"
     partner.save()
     [line] = client.get(reverse("workflows:inbox"), {"partner": partner.pk}).context["rows"]
