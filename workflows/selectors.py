@@ -647,6 +647,14 @@ def inbox_filter_choices(*, user: User, field: str, scopes: InboxScopes | None =
             kinds_by_model.setdefault(link.related_model, []).append(kind.key)
     if not kinds_by_model:
         return []
+    if len(kinds_by_model) == 1:
+        # With one such model, a kind may also copy the field from further away (an incoming case's partner is
+        # its agreement's, through its `inbox_entry`): its rows count too. Kinds that copy nothing are not probed
+        # (a probe of a prorector's application rows per partner cost 40 ms at 1.3 million cases).
+        [kind_keys] = kinds_by_model.values()
+        kind_keys.extend(
+            kind.key for kind in case_kinds() if kind.inbox_entry is not None and kind.key not in kind_keys
+        )
     scopes = inbox_scopes(user=user) if scopes is None else _scopes(scopes)
     choices: dict[int, str] = {}
     for model, kind_keys in kinds_by_model.items():
@@ -657,9 +665,7 @@ def inbox_filter_choices(*, user: User, field: str, scopes: InboxScopes | None =
         named = f"{quote(model._meta.db_table)}.{quote(str(model._meta.pk.column))}"
         probes, params = [], []
         for (kind_key, _step), branches in scopes.where.items():
-            # With one such model, every kind's rows name its rows (a kind may copy it from further away: an
-            # incoming case's partner is its agreement's, InboxEntry.partner_id through its `inbox_entry`).
-            if kind_key in kind_keys or len(kinds_by_model) == 1:
+            if kind_key in kind_keys:
                 for where, branch_params in branches:
                     probes.append(
                         f"EXISTS(SELECT 1 FROM {_inbox_table()} WHERE {connection.ops.quote_name(field + '_id')} = "
