@@ -142,10 +142,10 @@ def _rows_of(queryset: QuerySet[Any]) -> Callable[[_Shape, list[tuple[Any, ...]]
     raise TypeError(f"compiled_rows reads model instances and values_list rows, not {iterable.__name__}")
 
 
-def _compile(key: Hashable, build: Callable[..., QuerySet[Any]], values: dict[str, Any]) -> _Shape:
-    flat, _form = _flatten(values)
-    markers, _ = _flatten(_with_markers(values))
-    queryset = build(**_with_markers(values))
+def _compile(key: Hashable, build: Callable[..., QuerySet[Any]], values: dict[str, Any], flat: list[Any]) -> _Shape:
+    marked = _with_markers(values)
+    markers, _form = _flatten(marked)
+    queryset = build(**marked)
     compiler = queryset.query.get_compiler(using=queryset.db)
     try:
         sql, params = compiler.as_sql()
@@ -194,7 +194,7 @@ def compiled_rows(key: Hashable, build: Callable[..., QuerySet[Any]], **values: 
     full_key = (key, form)
     shape = _SHAPES.get(full_key)
     if shape is None:
-        shape = _SHAPES[full_key] = _compile(key, build, values)
+        shape = _SHAPES[full_key] = _compile(key, build, values, flat)
     if not shape.sql:
         return []
     params = list(shape.params)
