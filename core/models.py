@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.db import insert_row
+
 # The audit trail is refused in the database too, not only by the app (PostgreSQL; see append_only_triggers).
 _REFUSAL = "RAISE EXCEPTION 'korpu: % is append-only (the audit trail cannot be changed)', TG_TABLE_NAME;"
 
@@ -57,7 +59,10 @@ class AppendOnlyModel(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise TypeError(f"{self._meta.verbose_name_plural} are append-only.")
-        super().save(*args, **kwargs)
+        if args or kwargs or self._meta.parents:
+            super().save(*args, **kwargs)
+        else:
+            insert_row(self)  # a new line, as save() writes it (with its signals), through its kept statement
 
     def delete(self, *args, **kwargs):
         raise TypeError(f"{self._meta.verbose_name_plural} are append-only.")

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from viewflow.workflow.models import Task
 
-from core.db import Statement, delete_statement, insert_statement
+from core.db import Statement, delete_where_statement, insert_statement
 from workflows.kinds import CaseKind
 from workflows.models import InboxEntry
 
@@ -44,7 +44,7 @@ def inbox_entry_insert_sql(*, task: Task, kind: CaseKind, case: Any, due_at: dat
 def inbox_entry_delete_sql(*, task: Task) -> Statement:
     """A step's task ended (done or cancelled): it leaves the inbox. The statement, for the caller to write with
     the task's own row."""
-    return delete_statement(InboxEntry.objects.filter(task_id=task.pk))
+    return delete_where_statement(InboxEntry, task_id=task.pk)
 
 
 def inbox_entry_owner(*, task: Task) -> None:

@@ -16,8 +16,7 @@ from collections.abc import Callable, Sequence
 from types import SimpleNamespace
 from typing import Any
 
-from django.db import connection, router
-from django.db.models import Exists, sql
+from django.db import connection, connections, router
 from django.shortcuts import redirect
 from django.utils.timezone import now
 from viewflow.workflow import flow
@@ -50,11 +49,7 @@ def task_insert(task: Any, previous: Any) -> None:
     if task.flow_task and not task.flow_task_type:
         task.flow_task_type = task.flow_task.task_type  # what viewflow's Task.save() adds
     using = router.db_for_write(model, instance=task)
-    insert = sql.InsertQuery(model)
-    insert.insert_values([f for f in model._meta.concrete_fields if not f.primary_key], [task])
-    compiler = insert.get_compiler(using=using)
-    compiler.returning_fields = [model._meta.pk]
-    [(insert_sql, params)] = compiler.as_sql()
+    insert_sql, params = insert_statement([task], returning_pk=True)
     link = model.previous.through._meta
     quote = connection.ops.quote_name
     new_column, old_column = (link.get_field(name).column for name in ("from_task", "to_task"))
@@ -271,6 +266,30 @@ class CaseOutcomeActivation(_WrittenOnce, FunctionActivation):
         self._write_done()
 
 
+def process_end_if_done(process_model: Any, task_model: Any, process_id: int, finished: Any) -> bool:
+    """The process DONE (at `finished`) unless one of its tasks is still open, asked and written in one UPDATE
+    (the ORM's `filter(~Exists(open tasks)).update(...)`, written out: this runs at every case's end)."""
+    using = router.db_for_write(process_model)
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    process, task = process_model._meta, task_model._meta
+    status, ended_at = process.get_field("status"), process.get_field("finished")
+    task_process, task_finished = task.get_field("process"), task.get_field("finished")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(process.db_table)} SET {quote(status.column)} = %s, {quote(ended_at.column)} = %s "
+            f"WHERE {quote(process.pk.column)} = %s AND NOT EXISTS (SELECT 1 FROM {quote(task.db_table)} "
+            f"WHERE {quote(task_process.column)} = %s AND {quote(task_finished.column)} IS NULL)",
+            [
+                status.get_db_prep_save(PROCESS.DONE, connection),
+                ended_at.get_db_prep_save(finished, connection),
+                process_id,
+                process_id,
+            ],
+        )
+        return cursor.rowcount > 0
+
+
 class CaseEndActivation(_WrittenOnce, EndActivation):
     @Activation.status.super()
     def activate(self):
@@ -281,13 +300,8 @@ class CaseEndActivation(_WrittenOnce, EndActivation):
         # The process is done once no other task is open: asked and written in one statement (the process's own
         # row only: the kind's columns did not change at its end).
         finished = now()
-        open_tasks = self.flow_class.task_class._default_manager.filter(process=self.process, finished__isnull=True)
         process_model = self.process._meta.get_field("status").model  # viewflow's Process (a kind's extends it)
-        ended = (
-            process_model._base_manager.filter(pk=self.process.pk)
-            .filter(~Exists(open_tasks))
-            .update(status=PROCESS.DONE, finished=finished)
-        )
+        ended = process_end_if_done(process_model, self.flow_class.task_class, self.process.pk, finished)
         if ended:
             self.process.status = PROCESS.DONE
             self.process.finished = finished
