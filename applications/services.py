@@ -33,6 +33,7 @@ from applications.models import (
 )
 from applications.notifications import case_event_notify
 from core.changes import field_changes
+from core.compiled import compiled_rows
 from core.db import Statement, insert_statement, update_statement, update_values_statement, write_together
 from core.errors import ApplicationAlreadySubmitted, ApplicationNotEditable, ErrorCode, NoPlaceLeft, field_error
 from core.numbers import Number, check_ranges
@@ -372,15 +373,37 @@ def application_enter_status(*, application: Application, status: str, final: bo
     application.save(update_fields=fields)
 
 
-def call_places_lock(*, place_ids: Sequence[int] | None = None, places: Any = None) -> dict[int, CallPlace]:
-    """Lock these call places (by id, or a queryset of them, which may annotate and select related rows), then
-    the agreement quotas behind them, each in primary-key order (so two transactions taking places never
-    deadlock); the caller is inside its transaction. Returns them by id."""
-    if places is None:
-        places = CallPlace.objects.filter(pk__in=list(place_ids or ()))
-    locked = {p.pk: p for p in places.select_for_update(of=("self",)).order_by("pk")}
+def _places_chosen(application_id: int) -> Any:
+    return (
+        CallPlace.objects.filter(choices__application_id=application_id)
+        .annotate(choice_rank=F("choices__rank"))
+        .select_related("partner")
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+
+
+def _quotas(quota_ids: list[int]) -> Any:
+    return AgreementQuota.objects.select_for_update().filter(pk__in=quota_ids).order_by("pk").values_list("pk")
+
+
+def call_places_lock(
+    *, place_ids: Sequence[int] | None = None, of_application: int | None = None
+) -> dict[int, CallPlace]:
+    """Lock these call places (by id, or those the application `of_application` chose, each with its rank among
+    the choices as `choice_rank` and its partner: one statement compiled once, for every final approval), then the
+    agreement quotas behind them, each in primary-key order (so two transactions taking places never deadlock);
+    the caller is inside its transaction. Returns them by id."""
+    if of_application is not None:
+        places = compiled_rows("applications.places_chosen", _places_chosen, application_id=of_application)
+    else:
+        places = list(
+            CallPlace.objects.filter(pk__in=list(place_ids or ())).select_for_update(of=("self",)).order_by("pk")
+        )
+    locked = {p.pk: p for p in places}
     quota_ids = sorted({p.quota_id for p in locked.values() if p.quota_id})
-    list(AgreementQuota.objects.select_for_update().filter(pk__in=quota_ids).order_by("pk").values_list("pk"))
+    if quota_ids:
+        compiled_rows("applications.quotas_locked", _quotas, quota_ids=quota_ids)
     return locked
 
 
@@ -421,11 +444,7 @@ def application_approve(*, application: Application) -> CallPlace:
     counted; a place from an agreement also takes one of the agreement's yearly quota. The CHECK
     constraints on CallPlace and AgreementQuota are the last line of defence."""
     # The chosen places, locked, with their rank among the choices and their partner (one statement).
-    locked = call_places_lock(
-        places=CallPlace.objects.filter(choices__application=application)
-        .annotate(choice_rank=F("choices__rank"))
-        .select_related("partner")
-    )
+    locked = call_places_lock(of_application=application.pk)
     ranked = sorted(locked.values(), key=lambda place: place.choice_rank)  # type: ignore[attr-defined]
     for position, place in enumerate(ranked, 1):
         taken = call_place_take_statement(place=place)

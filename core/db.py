@@ -138,6 +138,7 @@ def insert_statement(
     unique_fields: Sequence[str] = (),
     update_fields: Sequence[str] = (),
     returning_pk: bool = False,
+    using: str | None = None,
 ) -> Statement:
     """`bulk_create(objs, ...)` of one model's new rows as one INSERT: on a conflict nothing (`ignore_conflicts`)
     or the `update_fields` written over the row that has the `unique_fields`' values; the ids are read back only
@@ -150,7 +151,7 @@ def insert_statement(
         for field in opts.concrete_fields
         if not getattr(field, "generated", False) and not (field is auto and all(obj.pk is None for obj in objs))
     ]
-    using = router.db_for_write(model)
+    using = using or router.db_for_write(model)
     # The fields' pre_save (auto_now and the like) runs once, here; Django's compiler then reads the values it set.
     values = [[field.pre_save(obj, True) for field in fields] for obj in objs]
     on_conflict = OnConflict.IGNORE if ignore_conflicts else OnConflict.UPDATE if update_fields else None
@@ -190,17 +191,17 @@ def insert_statement(
     return _shaped(key, compile_, rows, [])
 
 
-def insert_row(obj: Model) -> None:
+def insert_row(obj: Model, using: str | None = None) -> None:
     """`obj.save()` of a new row of a model without parent models, through its shape's kept INSERT: its id read
     back, and the save's signals sent as save() sends them."""
     from django.db.models import signals
 
     model = type(obj)
     assert not model._meta.parents, f"{model.__name__} has parents: save() writes more than one table"
-    using = router.db_for_write(model, instance=obj)
+    using = using or router.db_for_write(model, instance=obj)
     obj._prepare_related_fields_for_save(operation_name="save")
     signals.pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
-    text, params = insert_statement([obj], returning_pk=obj.pk is None)
+    text, params = insert_statement([obj], returning_pk=obj.pk is None, using=using)
     with connections[using].cursor() as cursor:
         cursor.execute(text, params)
         if obj.pk is None:

@@ -59,10 +59,12 @@ class AppendOnlyModel(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise TypeError(f"{self._meta.verbose_name_plural} are append-only.")
-        if args or kwargs or self._meta.parents:
+        # A new line (`objects.create()` says force_insert and its database), as save() writes it with its
+        # signals, through its kept statement (core.db); anything else save() is asked to do, by save().
+        if args or set(kwargs) - {"force_insert", "using"} or self._meta.parents:
             super().save(*args, **kwargs)
         else:
-            insert_row(self)  # a new line, as save() writes it (with its signals), through its kept statement
+            insert_row(self, using=kwargs.get("using"))
 
     def delete(self, *args, **kwargs):
         raise TypeError(f"{self._meta.verbose_name_plural} are append-only.")
