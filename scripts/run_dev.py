@@ -15,7 +15,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
-FOLDER_OPTIONS = ("data_folder_in", "data_folder_out", "processed_folder", "control_folder")
 # A warm shutdown of the worker takes a few seconds (about 8 s on the filesystem broker).
 STOP_GRACE_SECONDS = 20
 
@@ -29,16 +28,13 @@ def say(message: str) -> None:
 
 
 def broker_description() -> str:
-    """Create the filesystem broker's folders before the web server or the worker uses them; name the broker."""
+    """Name the broker (config/settings/celery.py makes the filesystem broker's folders)."""
     sys.path.insert(0, str(ROOT))
     from django.conf import settings
 
     broker_url = settings.CELERY_BROKER_URL
     if broker_url.startswith("filesystem://"):
         options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
-        for key in FOLDER_OPTIONS:
-            if options.get(key):
-                Path(options[key]).mkdir(parents=True, exist_ok=True)
         return f"the filesystem broker in {Path(options['data_folder_in']).parent}"
     url = urlparse(broker_url)
     # Never print the password a URL may carry.

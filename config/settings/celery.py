@@ -1,5 +1,6 @@
 """Celery settings. Without REDIS_URL the broker is kombu's filesystem transport under var/broker/,
-so `make run` starts a real worker with no services installed (scripts/run_dev.py creates the folders)."""
+so `make run` starts a real worker with no services installed. Its folders are made here, so any command that
+publishes (load_demo on its own, a shell) finds them."""
 
 from pathlib import Path
 
@@ -43,6 +44,8 @@ else:
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+    for _folder in ("queue", "processed", "control"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing (from a request, after commit) gives up fast instead of retrying for seconds: one quick retry
