@@ -61,7 +61,13 @@ class AppendOnlyModel(models.Model):
             raise TypeError(f"{self._meta.verbose_name_plural} are append-only.")
         # A new line (`objects.create()` says force_insert and its database), as save() writes it with its
         # signals, through its kept statement (core.db); anything else save() is asked to do, by save().
-        if args or set(kwargs) - {"force_insert", "using"} or self._meta.parents:
+        meta = self._meta
+        if (
+            args
+            or set(kwargs) - {"force_insert", "using"}
+            or meta.parents
+            or any(field is not meta.pk for field in meta.db_returning_fields)  # a column the database fills
+        ):
             super().save(*args, **kwargs)
         else:
             insert_row(self, using=kwargs.get("using"))
