@@ -18,6 +18,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from accounts.backends import CompiledUserLoad
 from accounts.sso import REFUSAL_SESSION_KEY, SsoMappingError, identity_from_claims, sso_user_sync
 
 logger = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ def provider_logout_origin() -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
 
 
-class AuthenticationBackend(OIDCAuthenticationBackend):
+class AuthenticationBackend(CompiledUserLoad, OIDCAuthenticationBackend):
     """Users by their username claim (not by email, which people share and change); created or updated at each
     sign-in with the roles and departments of the claim mapping."""
 

@@ -20,6 +20,7 @@ from djangosaml2.views import LogoutInitView as Saml2LogoutInitView
 from saml2.config import PREFERRED_BINDING, SPConfig
 from saml2.saml import NAMEID_FORMAT_UNSPECIFIED
 
+from accounts.backends import CompiledUserLoad
 from accounts.sso import REFUSAL_SESSION_KEY, SsoMappingError, identity_from_claims, sso_user_sync
 
 logger = logging.getLogger(__name__)
@@ -116,7 +117,7 @@ def config_loader(request: HttpRequest | None = None) -> SPConfig:
     return config
 
 
-class AuthenticationBackend(Saml2Backend):
+class AuthenticationBackend(CompiledUserLoad, Saml2Backend):
     """The user an assertion's attributes map to (accounts.sso), created or updated at each sign-in."""
 
     def authenticate(  # type: ignore[override]  # djangosaml2 calls it with the assertion, not a password

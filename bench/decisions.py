@@ -9,7 +9,8 @@ figures; the README publishes them. CI runs it very small (tests/test_bench_deci
 Uses (and recreates) the databases `--database` (default korpu_decisions_bench) and `<database>_pgbench` on
 DATABASE_URL's server (default 127.0.0.1:5432) and drops them at the end; --keep leaves them. Each client takes the
 next open task from a shared list (no two clients ever decide the same case) and approves it as the user whose step
-it is — the department's coordinator, its head, or the prorector — loading that user afresh as a request would; an
+it is — the department's coordinator, its head, or the prorector — loading that user afresh by id through the
+sign-in backend's `get_user`, as each request's authentication does from its session; an
 approval that moves the case to the next review step is followed by that step's decision, so a coordinator's task
 yields up to three decisions. The after-commit effects (notification and letter messages) are published to a queue
 of the bench's own, which nobody consumes, and dropped at the end.
@@ -134,17 +135,30 @@ def open_tasks() -> list[tuple[int, str, str, int]]:
     return [(pk, steps[flow_task], code, process_id) for pk, flow_task, code, process_id in rows]
 
 
+def user_ids() -> dict[str, int]:
+    """The deciders' ids by username (what a session holds is the id)."""
+    from django.db.models import Q
+
+    from accounts.models import User
+
+    prefixes = Q()
+    for pattern in DECIDERS.values():
+        prefixes |= Q(username__startswith=pattern.split("{", 1)[0]) if "{" in pattern else Q(username=pattern)
+    return dict(User.objects.filter(prefixes).values_list("username", "pk"))
+
+
 def decide_for(
     *, tasks: list, taken, start, seconds: float, results, follow: bool
 ) -> None:  # a client process: `taken` is the shared index into `tasks`
     from django.db import connections
     from viewflow.workflow.models import Task
 
-    from accounts.models import User
+    from accounts.backends import PasswordBackend
     from workflows.mobility import MobilityFlow
     from workflows.services import task_decide
 
     connections["default"].ensure_connection()
+    ids, backend = user_ids(), PasswordBackend()
     done, failed = 0, {}
     start.wait()
     began = time.perf_counter()
@@ -161,8 +175,8 @@ def decide_for(
                 break
             task_id, step, code, process_id = tasks[index]
         try:
-            # As a request would: the user loaded afresh (the auth middleware's query), then the service.
-            user = User.objects.get(username=DECIDERS[step].format(code=code))
+            # As a request would: the user loaded afresh by the id its session holds, then the service.
+            user = backend.get_user(ids[DECIDERS[step].format(code=code)])
             task_decide(user=user, task_id=task_id, decision="approve", comment="Approved in the bench.")
             done += 1
         except Exception as error:  # reported per kind at the end; the bench goes on
@@ -232,13 +246,13 @@ def decision_queries(tasks: list[tuple[int, str, str, int]]) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from accounts.models import User
+    from accounts.backends import PasswordBackend
     from workflows.services import task_decide
 
-    counted = 0
+    counted, ids = 0, user_ids()
     for _ in range(2):
         task_id, step, code, _process_id = tasks.pop()
-        user = User.objects.get(username=DECIDERS[step].format(code=code))
+        user = PasswordBackend().get_user(ids[DECIDERS[step].format(code=code)])
         with CaptureQueriesContext(connection) as queries:
             task_decide(user=user, task_id=task_id, decision="approve", comment="Counted.")
         counted = len(queries.captured_queries)
