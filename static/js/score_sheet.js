@@ -21,6 +21,9 @@
 
   async function post(url, body, input) {
     const mine = ++latest;
+    // What this request saves: an answer arriving after the cell was changed again marks only this value as saved
+    // (marking the cell's new value would keep the new value from ever being sent).
+    const sent = input.type === "checkbox" ? String(input.checked) : input.value;
     const tell = (text) => { if (mine === latest) say(text); };
     say(texts.saving);
     input.removeAttribute("aria-invalid");
@@ -32,7 +35,7 @@
         body: JSON.stringify(body),
       });
       if (response.ok) {
-        input.dataset.saved = input.type === "checkbox" ? String(input.checked) : input.value;
+        input.dataset.saved = sent;
         tell(texts.saved);
         return;
       }

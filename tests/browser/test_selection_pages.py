@@ -106,3 +106,46 @@ def test_committee_scores_and_the_prorector_approves_the_result(world, open_as, 
     bob.refresh_from_db()
     assert (ann.status, ann.nominated_place_id) == (ApplicationStatus.SELECTED, a.pk)
     assert (bob.status, bob.nominated_place_id) == (ApplicationStatus.SELECTED, b.pk)
+
+
+def test_a_cell_changed_while_its_last_save_is_on_its_way_is_saved_too(world, open_as, live_server):
+    """The first save's answer is held back (in the browser, by Playwright's routing) while the member types another
+    value into the same cell: the late answer must not mark the new value as saved, or it would never be sent."""
+    ce = world.departments["ce"]
+    call = competitive_call(world, places=(1, 1))
+    a, b = call_places(call)
+    configure(world, call)
+    ann = eligible_application(call, department=ce, choices=[a, b])
+    close(call)
+    criterion = call.selection_criteria.order_by("position", "pk").first()
+
+    member = open_as("staff1")
+    held = []
+    member.route(
+        lambda url: "/api/" in url and url.rstrip("/").endswith("/scores"),
+        lambda route: held.append(route) if not held else route.continue_(),
+    )
+    member.goto(f"{live_server.url}/selection/calls/{call.pk}/scores/")
+    cell = member.locator(f"input[name=score-{ann.pk}-{criterion.pk}]")
+    cell.fill("4")
+    cell.press("Tab")  # the first save, held
+    for _ in range(50):
+        if held:
+            break
+        member.wait_for_timeout(100)
+    assert held, "the first save was not sent"
+    cell.fill("7")
+    held[0].continue_()  # the first save's answer ("4" saved) arrives after the cell says 7
+    expect(member.locator("#sheet-status")).to_have_text("Saved.")
+    cell.press("Tab")  # leaving the cell again: 7 is not what was saved, so it is sent
+    expect(member.locator("#sheet-status")).to_have_text("Saved.")
+    for _ in range(50):
+        stored = (
+            Score.objects.filter(application=ann, criterion=criterion, member=world.staff1)
+            .values_list("value", flat=True)
+            .first()
+        )
+        if stored == Decimal("7"):
+            break
+        time.sleep(0.1)
+    assert stored == Decimal("7")
