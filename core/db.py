@@ -191,23 +191,59 @@ def insert_statement(
     return _shaped(key, compile_, rows, [])
 
 
+def insert_rows(
+    objs: Sequence[Model],
+    *,
+    using: str | None = None,
+    ignore_conflicts: bool = False,
+    unique_fields: Sequence[str] = (),
+    update_fields: Sequence[str] = (),
+) -> None:
+    """`bulk_create(objs, ...)` of one model's new rows (no parent models) through their shape's kept INSERT, the
+    ids of rows that have none read back in the rows' order, each row then saved as far as Django is concerned. On
+    a database that cannot return many rows' ids, Django's bulk_create itself."""
+    model = type(objs[0])
+    assert not model._meta.parents, f"{model.__name__} has parents: an INSERT writes more than one table"
+    using = using or router.db_for_write(model, instance=objs[0])
+    connection = connections[using]
+    returning = objs[0].pk is None
+    assert all((obj.pk is None) == returning for obj in objs), "rows with and without ids, in one INSERT"
+    if returning and len(objs) > 1 and not connection.features.can_return_rows_from_bulk_insert:
+        model._default_manager.using(using).bulk_create(
+            objs,
+            ignore_conflicts=ignore_conflicts,
+            update_conflicts=bool(update_fields),
+            unique_fields=unique_fields or None,
+            update_fields=update_fields or None,
+        )
+        return
+    text, params = insert_statement(
+        objs,
+        using=using,
+        ignore_conflicts=ignore_conflicts,
+        unique_fields=unique_fields,
+        update_fields=update_fields,
+        returning_pk=returning,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(text, params)
+        ids = cursor.fetchall() if returning else [(obj.pk,) for obj in objs]
+    for obj, (pk,) in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = using
+
+
 def insert_row(obj: Model, using: str | None = None) -> None:
-    """`obj.save()` of a new row of a model without parent models, through its shape's kept INSERT: its id read
-    back, and the save's signals sent as save() sends them."""
+    """`obj.save()` of a new row of a model without parent models, through its shape's kept INSERT (`insert_rows`):
+    its id read back, and the save's signals sent as save() sends them."""
     from django.db.models import signals
 
     model = type(obj)
-    assert not model._meta.parents, f"{model.__name__} has parents: save() writes more than one table"
     using = using or router.db_for_write(model, instance=obj)
     obj._prepare_related_fields_for_save(operation_name="save")
     signals.pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
-    text, params = insert_statement([obj], returning_pk=obj.pk is None, using=using)
-    with connections[using].cursor() as cursor:
-        cursor.execute(text, params)
-        if obj.pk is None:
-            obj.pk = cursor.fetchone()[0]
-    obj._state.adding = False
-    obj._state.db = using
+    insert_rows([obj], using=using)
     signals.post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using)
 
 

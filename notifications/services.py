@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import router, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
-from core.db import insert_statement
+from core.db import insert_rows
 from core.effects import on_commit_call
 from notifications.messages import Context, email_message, render_message
 from notifications.models import (
@@ -140,22 +140,7 @@ def notify(
     # One statement, ON CONFLICT on the idempotency key: a second notification of the same event (a retried job, a
     # double click that got through) neither fails the caller's transaction nor adds a row; the rows come back
     # with their ids either way (the "update" writes the event it already has).
-    using = router.db_for_write(Notification)
-    connection = transaction.get_connection(using)
-    if connection.features.can_return_rows_from_bulk_insert:
-        text, params = insert_statement(
-            rows, unique_fields=["event", "recipient", "channel"], update_fields=["event"], returning_pk=True
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(text, params)
-            for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
-                row.pk = pk
-                row._state.adding = False
-                row._state.db = using
-    else:
-        Notification.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["event", "recipient", "channel"], update_fields=["event"]
-        )
+    insert_rows(rows, unique_fields=["event", "recipient", "channel"], update_fields=["event"])
     stored = sorted(rows, key=lambda row: row.pk)
     # An email notified before may have been sent already: dispatching it again is harmless (the worker's claim
     # sends it once).
