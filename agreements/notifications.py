@@ -3,9 +3,8 @@ started) or expired. Written in the sweep's transaction through the notification
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
-
 from accounts.roles import Role
+from accounts.selectors import users_with_roles
 from notifications.models import Notification, NotificationKind
 from notifications.services import notify
 
@@ -13,13 +12,7 @@ from notifications.services import notify
 def agreement_expiry_notify(*, agreement, expired: bool) -> list[Notification]:
     """Tell the coordinators and the head of the agreement's department that it is about to expire (its
     renewal draft has been started) or has expired; once per agreement and kind (the event key)."""
-    recipients = (
-        get_user_model()
-        .objects.filter(
-            is_active=True, groups__name__in=[Role.COORDINATOR, Role.HEAD], departments=agreement.department_id
-        )
-        .distinct()
-    )
+    recipients = users_with_roles([Role.COORDINATOR, Role.HEAD]).filter(departments=agreement.department_id)
     kind = NotificationKind.AGREEMENT_EXPIRED if expired else NotificationKind.AGREEMENT_EXPIRING
     return notify(
         recipients=recipients,

@@ -144,6 +144,19 @@ def build_year(cases: int) -> dict:
     flow_class = "workflows/mobility.MobilityFlow"
     steps = ("coordinator_review", "head_review", "prorector_review")
     department_of_student = {pk: departments[i % DEPARTMENTS].pk for i, pk in enumerate(students)}
+    # Who decided each review step of a department's cases (a done review task names its decider, as in a real year).
+    decider = {
+        (department.pk, step): User.objects.get(username=username.format(code=department.code)).pk
+        for department in departments
+        for step, username in (
+            ("coordinator_review", "coordinator_{code}"),
+            ("head_review", "head_{code}"),
+            ("prorector_review", "prorector"),
+        )
+    }
+
+    def decider_of(i: int, step: str) -> int:
+        return decider[(department_of_student[students[i % len(students)]], step)]
 
     # Each case's fate, drawn once (seeded, so runs compare): the rows of every table follow from it.
     rng = random.Random(2026)
@@ -262,7 +275,7 @@ def build_year(cases: int) -> dict:
                 for k, name in enumerate(done):
                     task_id += 1
                     at = created + timedelta(hours=k + 1)
-                    yield (task_id, flow_task[name], "HUMAN", "DONE", at, at, i + 1, "start", "{}", None)
+                    yield (task_id, flow_task[name], "HUMAN", "DONE", at, at, i + 1, "start", "{}", decider_of(i, name))
                 if status == "open":
                     task_id += 1
                     yield (
@@ -280,7 +293,7 @@ def build_year(cases: int) -> dict:
                 elif status == "rejected":
                     task_id += 1
                     at = created + timedelta(hours=5)
-                    yield (task_id, flow_task[step], "HUMAN", "DONE", at, at, i + 1, "start", "{}", None)
+                    yield (task_id, flow_task[step], "HUMAN", "DONE", at, at, i + 1, "start", "{}", decider_of(i, step))
 
         copy_model(
             cursor,
@@ -314,7 +327,7 @@ def build_year(cases: int) -> dict:
                 yield (applicant, created, "applicant", "", "{}", i + 1, "submitted", "draft", "coordinator_review")
                 if status == "approved":
                     yield (
-                        None,
+                        decider_of(i, "prorector_review"),
                         created,
                         "prorector_review",
                         "ok",
@@ -325,7 +338,7 @@ def build_year(cases: int) -> dict:
                         "approved",
                     )
                 elif status == "rejected":
-                    yield (None, created, step, "no", "{}", i + 1, "rejected", step, "rejected")
+                    yield (decider_of(i, step), created, step, "no", "{}", i + 1, "rejected", step, "rejected")
 
         copy_model(
             cursor,

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.roles import Role
+from accounts.selectors import users_with_roles
 from learning.models import LASignature, LAVersion, LearningAgreement, Party
 from notifications.models import NotificationKind
 from notifications.services import notify
@@ -31,9 +32,9 @@ def _title(agreement: LearningAgreement) -> str:
 
 def sending_coordinators(agreement: LearningAgreement) -> list[User]:
     return list(
-        User.objects.filter(is_active=True, groups__name=Role.COORDINATOR, departments=agreement.department_id)
+        users_with_roles([Role.COORDINATOR])
+        .filter(departments=agreement.department_id)
         .exclude(pk=agreement.participant_id)
-        .distinct()
     )
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
+from accounts.selectors import users_with_roles
 from documents.models import Document
 from documents.services import case_documents
 from migration.models import AdviceCase, AdviceStatus, AdviceStep, StepTemplate
@@ -137,7 +138,7 @@ def step_templates(*, active_only: bool = False) -> QuerySet[StepTemplate]:
 def office_recipients(*, case: AdviceCase) -> list[User]:
     """Who in the office hears about a case's deadlines: the coordinators of its department, or every coordinator
     when it has none (or its department has none)."""
-    coordinators = User.objects.filter(is_active=True, groups__name=Role.COORDINATOR).distinct()
+    coordinators = users_with_roles([Role.COORDINATOR])
     if case.department_id is not None:
         own = list(coordinators.filter(departments=case.department_id).order_by("pk"))
         if own:

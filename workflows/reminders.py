@@ -20,6 +20,7 @@ from viewflow.workflow.status import STATUS
 
 from accounts.models import Deputyship, User
 from accounts.roles import Role
+from accounts.selectors import users_with_roles
 from notifications.deadlines import step_due_at
 from notifications.messages import Context, user_name
 from notifications.models import Channel, Notification, NotificationKind, TaskDeadline
@@ -86,7 +87,7 @@ def task_available_notify(
         # Nobody may decide it (no holder of the role, or separation of duties excludes them all): tell the
         # administrators instead of letting the case wait unseen. They also see it in /tasks/without-decider/.
         return notify(
-            recipients=get_user_model().objects.filter(is_active=True, groups__name=Role.ADMIN).order_by("pk"),
+            recipients=users_with_roles([Role.ADMIN]).order_by("pk"),
             kind=NotificationKind.TASK_WITHOUT_DECIDER,
             event=f"task:{task.pk}:without-decider",
             link=reverse("workflows:without_decider"),

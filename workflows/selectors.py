@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, FullResultSet
@@ -24,7 +23,7 @@ from viewflow.workflow.status import STATUS
 
 from accounts.models import User
 from accounts.roles import has_role, prime_department_ids, user_department_ids
-from accounts.selectors import absent_principals, deputies_by_principal, deputyships_running
+from accounts.selectors import absent_principals, deputies_by_principal, deputyships_running, users_with_roles
 from core.compiled import compiled_rows
 from documents.models import Document
 from notifications.models import TaskDeadline
@@ -261,10 +260,10 @@ def step_deciders(
     definition = kind.steps.get(step)
     if definition is None or definition.role is None:
         return []
-    users = get_user_model().objects.filter(is_active=True, groups__name=definition.role)
+    users = users_with_roles([definition.role])
     if definition.department_scoped:
         users = users.filter(departments=department_id)
-    users = users.exclude(pk__in=exclude_ids).distinct().order_by("pk").prefetch_related("groups")
+    users = users.exclude(pk__in=exclude_ids).order_by("pk").prefetch_related("groups")
     return [user for user in users if can_decide_step(user, step=step, department_id=department_id, kind=kind)]
 
 
@@ -297,8 +296,10 @@ def task_deciders(*, task: Task) -> list[User]:
     review = name in kind.review_steps
     others = [getattr(kind.flow, other) for other in kind.review_steps if other != name] if review else []
 
+    role = step.role
+
     def build(department: int | None, parties: list[int], process: int | None, owner: int | None, day: date) -> Any:
-        users = get_user_model().objects.filter(is_active=True, groups__name=step.role)
+        users = users_with_roles([role])
         if department is not None:
             users = users.filter(departments=department)
         if review:
@@ -312,7 +313,7 @@ def task_deciders(*, task: Task) -> list[User]:
             users = users.filter(pk=owner)
         away = deputyships_running(on=day).filter(principal_id=OuterRef("pk"))
         # Their notification preferences come along: telling them costs no query more.
-        return with_notification_choices(users.annotate(away=Exists(away)).distinct().order_by("pk"))
+        return with_notification_choices(users.annotate(away=Exists(away)).order_by("pk"))
 
     # Compiled once per kind and step (core.compiled): a decision asks it for the step it leads to.
     rows = compiled_rows(
@@ -346,13 +347,8 @@ def tasks_without_decider() -> list[tuple[Task, object]]:
     if not tasks:
         return []
     decided = review_deciders_by_step(process_ids={task.process_id for task in tasks})
-    roles = {kind.steps[name].role for kind, name in review_tasks.values()}
-    approvers = list(
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=roles)
-        .distinct()
-        .prefetch_related("groups", "departments")
-    )
+    roles = {role for kind, name in review_tasks.values() if (role := kind.steps[name].role)}
+    approvers = list(users_with_roles(roles).prefetch_related("groups", "departments"))
     for user in approvers:
         prime_department_ids(user, [department.pk for department in user.departments.all()])
     stuck = []

@@ -7,13 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role, has_role, user_department_ids
+from accounts.selectors import users_with_roles
 from agreements.ewp.auth import EwpCaller
 from agreements.ewp.build import (
     IN_EFFECT_STATUSES,
@@ -55,10 +55,9 @@ def agreement_exchange(agreement: Agreement) -> AgreementExchange | None:
 
 def _coordinator_contacts(agreement: Agreement) -> list[Contact]:
     users = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.COORDINATOR, departments=agreement.department_id)
+        users_with_roles([Role.COORDINATOR])
+        .filter(departments=agreement.department_id)
         .order_by("last_name", "first_name", "pk")
-        .distinct()
     )
     return [
         Contact(name=u.get_full_name() or u.get_username(), email=u.email, role=_("Erasmus+ coordinator"))

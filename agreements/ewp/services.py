@@ -9,7 +9,6 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
 from accounts.roles import Role
+from accounts.selectors import users_with_roles
 from agreements.ewp.build import our_iia_id
 from agreements.ewp.hashing import iia_hashes
 from agreements.ewp.models import AgreementExchange, CopySource, PartnerIiaCopy
@@ -107,11 +107,7 @@ def _match(agreement: Agreement, iias: list[ParsedIia]) -> ParsedIia:
 
 
 def _notify_outdated(agreement: Agreement, *, reason: str, key: str) -> None:
-    recipients = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.COORDINATOR, departments=agreement.department_id)
-        .distinct()
-    )
+    recipients = users_with_roles([Role.COORDINATOR]).filter(departments=agreement.department_id)
     notify(
         recipients=recipients,
         kind=NotificationKind.AGREEMENT_EWP_OUTDATED,
