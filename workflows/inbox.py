@@ -3,6 +3,7 @@ written when the step begins and deleted when its task ends, so that the inbox r
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -12,15 +13,24 @@ from viewflow.workflow.models import Task
 from core.db import Statement, delete_where_statement, insert_statement
 from workflows.kinds import CaseKind
 from workflows.models import InboxEntry
+from workflows.permissions import decided_elsewhere_ids
+
+
+def _ids_text(ids: Collection[int]) -> str:
+    """Ids as the inbox row keeps them, ",12,34," (a LIKE '%,12,%' finds one), or "" for none."""
+    return f",{','.join(str(pk) for pk in sorted(ids))}," if ids else ""
 
 
 def _parties(kind: CaseKind, case: Any) -> str:
-    ids = sorted(kind.party_ids(case))
-    return f",{','.join(str(pk) for pk in ids)}," if ids else ""
+    return _ids_text(kind.party_ids(case))
 
 
-def inbox_entry_build(*, task: Task, kind: CaseKind, case: Any, due_at: datetime | None) -> InboxEntry:
-    """The inbox row of an open task of `kind` whose case is `case`."""
+def inbox_entry_build(
+    *, task: Task, kind: CaseKind, case: Any, due_at: datetime | None, decided: Mapping[str, set[int]] | None = None
+) -> InboxEntry:
+    """The inbox row of an open task of `kind` whose case is `case`; `decided` (review step name -> who decided it
+    so far; workflows.permissions.review_decided_of) gives the row's `decided` column."""
+    elsewhere = decided_elsewhere_ids(kind=kind, step=task.flow_task.name, decided=dict(decided or {}))
     return InboxEntry(
         task_id=task.pk,
         kind=kind.key,
@@ -31,14 +41,18 @@ def inbox_entry_build(*, task: Task, kind: CaseKind, case: Any, due_at: datetime
         due_at=due_at,
         created=task.created,
         parties=_parties(kind, case),
+        decided=_ids_text(elsewhere),
         **kind.inbox_fields(case),
     )
 
 
-def inbox_entry_insert_sql(*, task: Task, kind: CaseKind, case: Any, due_at: datetime | None) -> Statement:
+def inbox_entry_insert_sql(
+    *, task: Task, kind: CaseKind, case: Any, due_at: datetime | None, decided: Mapping[str, set[int]]
+) -> Statement:
     """A step began: its task enters the inbox (once: a second start of the same task changes nothing). The
     statement, for the caller to write with the step's other rows (core.db.write_together)."""
-    return insert_statement([inbox_entry_build(task=task, kind=kind, case=case, due_at=due_at)], ignore_conflicts=True)
+    row = inbox_entry_build(task=task, kind=kind, case=case, due_at=due_at, decided=decided)
+    return insert_statement([row], ignore_conflicts=True)
 
 
 def inbox_entry_delete_sql(*, task: Task) -> Statement:
@@ -61,7 +75,7 @@ def inbox_entries_rebuild() -> int:
     rows were written around the flows, e.g. bulk-loaded data). Returns how many rows it wrote."""
     from notifications.models import TaskDeadline
     from workflows.kinds import case_kinds
-    from workflows.permissions import OPEN_TASK_STATUSES
+    from workflows.permissions import OPEN_TASK_STATUSES, review_deciders_by_step
     from workflows.selectors import with_cases
 
     listed = {
@@ -80,12 +94,17 @@ def inbox_entries_rebuild() -> int:
         batch = ids[start : start + REBUILD_BATCH]
         tasks = with_cases(list(Task.objects.filter(pk__in=batch).select_related("process").order_by("pk")))
         due = dict(TaskDeadline.objects.filter(task_id__in=batch).values_list("task_id", "due_at"))
+        decided = review_deciders_by_step(process_ids={task.process_id for task in tasks})
         rows = []
         for task in tasks:
             kind, _name = listed[task.flow_task]
             case = kind.case_of(task)
             if case is not None:
-                rows.append(inbox_entry_build(task=task, kind=kind, case=case, due_at=due.get(task.pk)))
+                rows.append(
+                    inbox_entry_build(
+                        task=task, kind=kind, case=case, due_at=due.get(task.pk), decided=decided.get(task.process_id)
+                    )
+                )
         InboxEntry.objects.bulk_create(rows, ignore_conflicts=True)
         written += len(rows)
     return written
@@ -94,7 +113,8 @@ def inbox_entries_rebuild() -> int:
 # --- keeping the copied columns true while a step is open ------------------------------------------------------
 
 # What an inbox row copies of its case and of what the case links to (names, titles, the department, call and
-# partner, the parties): `inbox_entries_refresh` writes them again from the rows' cases.
+# partner, the parties): `inbox_entries_refresh` writes them again from the rows' cases. (Who decided the case's
+# other review steps, `decided`, is not the case's: it holds while the step is open.)
 COPIED_FIELDS = ("who", "subject", "search", "parties", "department_id", "call_id", "partner_id")
 # A case's columns that no inbox row copies: a save of these alone (a step's status, a decision's dates) leaves
 # the rows as they are.

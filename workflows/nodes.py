@@ -87,8 +87,28 @@ def step_enter(activation) -> None:
         writes.append(insert_statement([deadline], ignore_conflicts=True))
     if step.role is not None:
         due_at = deadline.due_at if deadline is not None else None
-        writes.append(inbox_entry_insert_sql(task=activation.task, kind=kind, case=case, due_at=due_at))
+        review = activation.flow_task.name in kind.review_steps
+        decided = review_decided_before(process=activation.process) if review else {}
+        writes.append(
+            inbox_entry_insert_sql(task=activation.task, kind=kind, case=case, due_at=due_at, decided=decided)
+        )
     write_together(*writes)
+
+
+# Where a decision leaves who decided its case's review steps, itself included, on the process object it moves on
+# (workflows.services): the step it leads to writes them in its inbox row without asking again.
+DECIDED_ON_PROCESS = "_korpu_review_decided"
+
+
+def review_decided_before(*, process: Any) -> dict[str, set[int]]:
+    """Who decided the review steps of the process's case before the step that begins now (review step name -> ids):
+    what the decision that led here left on the process, or else asked (a case's submission, a flow started)."""
+    from workflows.permissions import review_deciders_by_step
+
+    decided: dict[str, set[int]] | None = getattr(process, DECIDED_ON_PROCESS, None)
+    if decided is None:
+        decided = review_deciders_by_step(process_ids=[process.pk]).get(process.pk, {})
+    return decided
 
 
 def step_leave(task, also: Sequence[Statement] = ()) -> None:

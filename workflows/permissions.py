@@ -124,14 +124,33 @@ def separation_of_duties_conflicts(
     review step name -> who decided it). Nothing for a step that is not a review."""
     if step not in kind.review_steps:
         return {}
-    conflicted: dict[int, str] = {}
     reason = _("You already decided another step of this case; someone else must decide this one.")
-    for other, owners in decided.items():
-        if other != step:
-            conflicted.update(dict.fromkeys(owners, reason))
+    conflicted = dict.fromkeys(decided_elsewhere_ids(kind=kind, step=step, decided=decided), reason)
     # A party's own reason wins: it is the more specific one.
     conflicted.update(dict.fromkeys(kind.party_ids(case), str(kind.party_refusal)))
     return conflicted
+
+
+def review_decided_of(*, task: Task) -> dict[str, set[int]]:
+    """Who decided each review step of this task's case so far: review step name -> their ids (read along with
+    the task under the flow's lock, `review_decided_column`, or asked). Kept on the task object."""
+    cached: dict[str, set[int]] | None = getattr(task, "_korpu_decided", None)
+    if cached is None:
+        read_along = getattr(task, REVIEW_DECIDED, None)
+        if read_along is not None:
+            cached = _decided_from_column(read_along)
+        else:
+            cached = review_deciders_by_step(process_ids=[task.process_id]).get(task.process_id, {})
+        task._korpu_decided = cached  # our own cache on the task object
+    return cached
+
+
+def decided_elsewhere_ids(*, kind: CaseKind, step: str, decided: dict[str, set[int]]) -> set[int]:
+    """Those whom separation of duties keeps off review step `step` for having decided another review step of the
+    case (`decided`: review step name -> who decided it); nobody for a step that is not a review."""
+    if step not in kind.review_steps:
+        return set()
+    return {owner for other, owners in decided.items() if other != step for owner in owners}
 
 
 def conflicted_user_ids(*, task: Task) -> dict[int, str]:
@@ -144,13 +163,8 @@ def conflicted_user_ids(*, task: Task) -> dict[int, str]:
     cached: dict[int, str] | None = getattr(task, "_korpu_conflicts", None)
     if cached is not None:
         return cached
-    read_along = getattr(task, REVIEW_DECIDED, None)
-    if read_along is not None:
-        decided = _decided_from_column(read_along)
-    else:
-        decided = review_deciders_by_step(process_ids=[task.process_id]).get(task.process_id, {})
     conflicts = separation_of_duties_conflicts(
-        kind=kind, step=task.flow_task.name, case=kind.case_of(task), decided=decided
+        kind=kind, step=task.flow_task.name, case=kind.case_of(task), decided=review_decided_of(task=task)
     )
     task._korpu_conflicts = conflicts
     return conflicts

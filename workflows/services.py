@@ -30,7 +30,13 @@ from documents.services import atomic_storing, document_store
 from workflows import locks
 from workflows.kinds import RESUBMIT, CaseKind, kind_by_flow, kind_of_case, kind_of_task, kinds_generation
 from workflows.models import Decision
-from workflows.nodes import CaseStep, CaseStepActivation, node_after_decision, status_after_decision
+from workflows.nodes import (
+    DECIDED_ON_PROCESS,
+    CaseStep,
+    CaseStepActivation,
+    node_after_decision,
+    status_after_decision,
+)
 from workflows.permissions import (
     OPEN_TASK_STATUSES,
     REVIEW_DECIDED,
@@ -38,6 +44,7 @@ from workflows.permissions import (
     can_view_task,
     on_behalf_data,
     review_decided_column,
+    review_decided_of,
 )
 from workflows.selectors import open_task_for_process
 
@@ -108,6 +115,12 @@ def _complete_locked(*, user: User, task: Task, action: str, before_execute: Cal
         task.status = STATUS.ASSIGNED
     activation.start(None)
     process = activation.process
+    # Who decided the case's review steps, this decision included: the step it leads to lists them in its inbox
+    # row (workflows.nodes.review_decided_before).
+    decided = {step: set(ids) for step, ids in review_decided_of(task=task).items()}
+    if task.flow_task.name in kind.review_steps:
+        decided.setdefault(task.flow_task.name, set()).add(user.pk)
+    setattr(process, DECIDED_ON_PROCESS, decided)
     case = getattr(process, kind.case_attr)
     status_before = case.status
     writes = before_execute(process, case, task.flow_task.name) or []
