@@ -6,7 +6,8 @@ Separation of duties lives here too: nobody acts on a review step of a case they
 application; agreement terms they drafted or last changed), and nobody decides two different review steps of
 the same case. `separation_of_duties_conflicts` is that rule; `act_refusal` applies it (with role and
 department) to one user and one task, `conflicted_user_ids` to one task's deciders, and
-`separation_of_duties_q` is the same rule as a query filter for the inbox (tests hold the two forms equal).
+the inbox applies it as a filter on its rows' `parties` and `decided` columns (`workflows.selectors`; tests hold
+the two forms equal).
 
 Deputies: while an approver is away (accounts.Deputyship, in force today) their deputy acts on the approver's
 tasks with the approver's rights — the approver's role and departments, and the approver's separation of duties —
@@ -14,12 +15,12 @@ and the deputy's own separation of duties on top (never their own case, never a 
 deputy uses only the absent approver's own rights, never those the approver holds as someone's deputy: no chains."""
 
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models import CharField, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
@@ -168,25 +169,6 @@ def conflicted_user_ids(*, task: Task) -> dict[int, str]:
     )
     task._korpu_conflicts = conflicts
     return conflicts
-
-
-def separation_of_duties_q(*, user: User | AnonymousUser, kind: CaseKind, step: str) -> Q:
-    """The tasks of `step` of `kind` that separation of duties leaves this user, as a filter on Task
-    (the inbox's form of `conflicted_user_ids`)."""
-    if step not in kind.review_steps:
-        return Q()
-    case_path = f"process__{kind.process_attr}__{kind.case_attr}"
-    allowed = Q()
-    for party in kind.parties:
-        allowed &= ~Q(**{f"{case_path}__{party}": user.pk})
-    others = _other_review_steps(kind, step)
-    if others:
-        decided_before = Task.objects.filter(
-            process_id=OuterRef("process_id"), status=STATUS.DONE, flow_task__in=others, owner_id=user.pk
-        )
-        # Q & Exists is a Q at run time (Q._combine takes any conditional expression); the stubs say Combinable.
-        allowed = cast(Q, allowed & ~Exists(decided_before))
-    return allowed
 
 
 def act_refusal(user: User | AnonymousUser, task: Task, action: str) -> str | None:

@@ -42,7 +42,8 @@ from workflows.permissions import (
 
 def _entry_duties_q(*, user: User | AnonymousUser, kind: CaseKind, step: str) -> Q:
     """The entries of `step` of `kind` that separation of duties leaves this user (the inbox table's form of
-    workflows.permissions.separation_of_duties_q): not a party to the case, no other review step of it decided."""
+    workflows.permissions.separation_of_duties_conflicts): not a party to the case, no other review step of it
+    decided (the row's `parties` and `decided`)."""
     if step not in kind.review_steps:
         return Q()
     return ~Q(parties__contains=f",{user.pk},") & ~Q(decided__contains=f",{user.pk},")
