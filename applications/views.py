@@ -133,6 +133,7 @@ def case_context(*, user, application: Application, upload_form=None, submit_err
         if upload_form is None:
             upload_form = DocumentUploadForm(required_kinds=required)
     task = open_task if open_task is not None else open_task_for_application(application=application)
+    progress = case_progress(application, open_task=task) if task is not None else None
     decide_task = task if task is not None and can_decide(user, task) else None
     return {
         "application": application,
@@ -152,7 +153,7 @@ def case_context(*, user, application: Application, upload_form=None, submit_err
         "pending_errors": pending_errors,
         "submit_failed": submit_errors is not None,
         "decide_task": decide_task,
-        "progress": case_progress(application),
+        "progress": progress,
     }
 
 
@@ -407,6 +408,6 @@ def application_task(request: HttpRequest, task) -> HttpResponse:
         can_decide=can_decide(request.user, task),
         refusal=decide_refusal(request.user, task),
         form=form,
-        changes=changes_context(user=request.user, case=application),
+        changes=changes_context(user=request.user, case=application, events=context["events"]),
     )
     return render(request, "workflows/task.html", context, status=400 if form.is_bound else 200)

@@ -3,7 +3,7 @@ its timeline, permission-checked), for every kind of case."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -410,13 +410,14 @@ class CaseProgress:
     is_revision: bool
 
 
-def case_progress(case: Any) -> CaseProgress | None:
+def case_progress(case: Any, *, open_task: Task | None = None) -> CaseProgress | None:
     """The progress of a case through its kind's steps; None when no step is open (a draft, a decided case).
+    `open_task`: the case's open task when the caller has read it (a task page), so it is not read again.
 
     "Next" is the kind's steps after the open one, in the order the kind lists them, leaving out revision steps
     (they happen only on a send-back). After a revision the case goes back to the first review step; a kind
     whose flow skips steps it already approved (an agreement's) may then skip some of those named."""
-    task = open_task_for_case(case=case)
+    task = open_task if open_task is not None else open_task_for_case(case=case)
     kind = kind_of_case(case)
     if task is None or kind is None:
         return None
@@ -732,12 +733,15 @@ class CaseChanges:
         return bool(self.fields or self.documents)
 
 
-def case_changes_since_last_seen(*, kind: CaseKind, case: Any, user: User) -> CaseChanges | None:
+def case_changes_since_last_seen(
+    *, kind: CaseKind, case: Any, user: User, events: Sequence[Any] | None = None
+) -> CaseChanges | None:
     """For a resubmitted case: what changed since this user last decided it — or, if they never did, since it was
-    last sent back. None when there is no such moment (a case seen for the first time)."""
+    last sent back. None when there is no such moment (a case seen for the first time). `events`: the case's
+    timeline as `kind.events` gives it, when the caller has read it (a task page), so it is not read again."""
     if kind.events is None:
         return None
-    events = list(kind.events(case))
+    events = list(events) if events is not None else list(kind.events(case))
     decisions = set(kind.decision_events.values())
     sent_back = kind.decision_events.get(Decision.REQUEST_CHANGES)
     anchor = next(

@@ -135,11 +135,12 @@ def _saved_filter(user) -> tuple[InboxFilter, str]:
     return _inbox_filter(form), form.cleaned_data.get("sort") or "due"
 
 
-def changes_context(*, user, case) -> dict | None:
+def changes_context(*, user, case, events=None) -> dict | None:
     """What a task page shows of a resubmitted case's changes since this user last decided it (or since it was
-    sent back): field labels in the reader's language, new document versions. None for a case seen first."""
+    sent back): field labels in the reader's language, new document versions. None for a case seen first.
+    `events`: the case's timeline when the page has read it."""
     kind = kind_of_case(case)
-    changes = case_changes_since_last_seen(kind=kind, case=case, user=user) if kind is not None else None
+    changes = case_changes_since_last_seen(kind=kind, case=case, user=user, events=events) if kind is not None else None
     if changes is None:
         return None
     kinds = dict(DocumentKind.choices)

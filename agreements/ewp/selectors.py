@@ -104,9 +104,12 @@ def iia_source(agreement: Agreement, exchange: AgreementExchange | None = None) 
     )
 
 
-def our_iia(agreement: Agreement, exchange: AgreementExchange | None = None) -> BuiltIia:
-    """Our copy as we serve it, with its official iia-hash. The caller checks ewp_problem first."""
-    if exchange is None:
+def our_iia(
+    agreement: Agreement, exchange: AgreementExchange | None = None, *, exchange_read: bool = False
+) -> BuiltIia:
+    """Our copy as we serve it, with its official iia-hash. The caller checks ewp_problem first. `exchange_read`:
+    the caller read the agreement's exchange (`exchange`, None when there is none), so it is not read again."""
+    if exchange is None and not exchange_read:
         exchange = agreement_exchange(agreement)
     return build_iia(iia_source(agreement, exchange))
 
@@ -152,7 +155,7 @@ def ewp_view(
     }
     if problem is not None:
         return view
-    ours = our_iia(agreement, exchange)
+    ours = our_iia(agreement, exchange, exchange_read=True)
     view["iia_hash"] = ours.hash.iia_hash
     view["valid_for_approval"] = ours.hash.valid_for_approval
     if exchange is not None:

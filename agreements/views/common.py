@@ -143,8 +143,9 @@ def documents_by_kind(agreement: Agreement) -> list[dict]:
     ]
 
 
-def agreement_context(*, user, agreement: Agreement, upload_form=None) -> dict:
-    """Everything the agreement page shows; shared with the task page of the agreement's steps."""
+def agreement_context(*, user, agreement: Agreement, upload_form=None, open_task=None) -> dict:
+    """Everything the agreement page shows; shared with the task page of the agreement's steps. `open_task`: the
+    agreement's open task when the caller has read it (the task page), so it is not read again."""
     from agreements.ewp.selectors import ewp_view
     from workflows.kinds import step_of_task
     from workflows.permissions import can_act
@@ -156,7 +157,7 @@ def agreement_context(*, user, agreement: Agreement, upload_form=None) -> dict:
     for event in events:
         event.step_label = step_label(event.step)
         event.changes = change_rows(Agreement, event.data)
-    task = open_task_for_agreement(agreement=agreement)
+    task = open_task if open_task is not None else open_task_for_agreement(agreement=agreement)
     step = step_of_task(task) if task is not None else None
     my_task = task if step is not None and any(can_act(user, task, action) for action in step.actions) else None
     sent_back = None
@@ -175,7 +176,7 @@ def agreement_context(*, user, agreement: Agreement, upload_form=None) -> dict:
         "conditions": [condition_row(c) for c in sorted(terms.get("conditions", []), key=condition_order)],
         "versions": versions,
         "events": events,
-        "progress": case_progress(agreement),
+        "progress": case_progress(agreement, open_task=task),
         "quotas": sorted(agreement_quota_rows(agreement=agreement), key=quota_order),
         "documents": documents_by_kind(agreement),
         "open_task": task,

@@ -109,8 +109,8 @@ def agreement_task(request: HttpRequest, task) -> HttpResponse:
             else:
                 messages.success(request, message)
                 return redirect(target)
-    context = agreement_context(user=request.user, agreement=agreement)
     task_open = task.status in OPEN_TASK_STATUSES
+    context = agreement_context(user=request.user, agreement=agreement, open_task=task if task_open else None)
     context.update(
         task=task,
         step=step.label if step else task.flow_task.name,
@@ -125,6 +125,6 @@ def agreement_task(request: HttpRequest, task) -> HttpResponse:
         sent_form=sent_form,
         signed_form=signed_form,
         back_form=back_form,
-        changes=changes_context(user=request.user, case=agreement),
+        changes=changes_context(user=request.user, case=agreement, events=context["events"]),
     )
     return render(request, "workflows/agreement_task.html", context, status=400 if form is not None else 200)
