@@ -1,6 +1,8 @@
 """The office's roles. A role is a Django group; what each role may do is granted by
 `manage.py setup_roles` (run by migrations) and checked by the predicates in each app's permissions.py."""
 
+from typing import Any
+
 from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
@@ -79,7 +81,7 @@ def user_rights_wanted(user) -> bool:
     return not (hasattr(user, "_korpu_roles") and hasattr(user, "_korpu_department_ids"))
 
 
-def user_rights_columns(user_id: int) -> dict:
+def user_rights_columns(user_id: Any) -> dict:
     """Columns that read a user's roles and departments along with another query (PostgreSQL arrays, when
     `user_rights_wanted`): give that query's values to `prime_user_rights_from`."""
     from django.contrib.auth import get_user_model
