@@ -176,7 +176,7 @@ def agreement_context(*, user, agreement: Agreement, upload_form=None, open_task
         "conditions": [condition_row(c) for c in sorted(terms.get("conditions", []), key=condition_order)],
         "versions": versions,
         "events": events,
-        "progress": case_progress(agreement, open_task=task),
+        "progress": case_progress(agreement, open_task=task) if task is not None else None,
         "quotas": sorted(agreement_quota_rows(agreement=agreement), key=quota_order),
         "documents": documents_by_kind(agreement),
         "open_task": task,

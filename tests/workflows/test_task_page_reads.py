@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.support.agreements import draft_agreement
+from tests.support.agreements import active_agreement, draft_agreement
 from tests.support.drivers import decide, make_submitted_application
 from tests.support.pages import task_url
 from workflows.services import case_submit
@@ -50,4 +50,12 @@ def test_an_applicants_case_page_reads_nothing_twice(world, client):
     client.force_login(application.applicant)
     url = application.get_absolute_url()
     assert client.get(url).context["progress"].step == "coordinator_review"
+    assert _statements_read_twice(client, url) == []
+
+
+def test_an_agreement_page_reads_nothing_twice(world, client):
+    agreement = active_agreement(world, world.partners[0])
+    client.force_login(world.coordinator_ce)
+    url = agreement.get_absolute_url()
+    assert client.get(url).context["progress"] is None  # in effect: no step open
     assert _statements_read_twice(client, url) == []
