@@ -89,8 +89,8 @@ class InboxEntry(models.Model):
     parties = models.CharField(_("parties"), max_length=200, blank=True)
     # Of a review step: who had decided another review step of the case when the step began, as ",12,34,"
     # (separation of duties: nobody decides two review steps of one case). The flows are sequential: nobody
-    # decides another step of the case while this one is open.
-    decided = models.CharField(_("decided another step"), max_length=200, blank=True, default="")
+    # decides another step of the case while this one is open. Text: send-backs and deputies add names, unbounded.
+    decided = models.TextField(_("decided another step"), blank=True, default="")
     call_id = models.BigIntegerField(_("call"), null=True, blank=True)
     partner_id = models.BigIntegerField(_("partner"), null=True, blank=True)
 

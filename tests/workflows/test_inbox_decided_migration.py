@@ -10,6 +10,8 @@ from django.db import connection
 from accounts.roles import Role
 from tests.support.drivers import make_submitted_application
 from tests.support.factories import UserFactory
+from workflows.inbox import inbox_entry_build
+from workflows.kinds import kind_of_task
 from workflows.models import InboxEntry
 from workflows.selectors import inbox_tasks, open_task_for_application
 from workflows.services import task_decide
@@ -35,3 +37,16 @@ def test_an_open_row_gets_who_decided_the_other_steps(world):
     assert InboxEntry.objects.get(pk=row.pk).decided == f",{both.pk},"
     assert head_task not in inbox_tasks(user=both)
     assert head_task in inbox_tasks(user=world.head_ce)
+
+
+def test_a_row_keeps_however_many_decided_another_step(world):
+    # Send-backs and deputies add names: the column has no length to overflow.
+    application = make_submitted_application(world)
+    task = open_task_for_application(application=application)
+    many = set(range(1_000_000, 1_000_060))
+    row = inbox_entry_build(
+        task=task, kind=kind_of_task(task), case=application, due_at=None, decided={"head_review": many}
+    )
+    InboxEntry.objects.filter(task_id=task.pk).delete()
+    row.save()
+    assert InboxEntry.objects.get(task_id=task.pk).decided == "," + ",".join(map(str, sorted(many))) + ","

@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="inboxentry",
             name="decided",
-            field=models.CharField(blank=True, default="", max_length=200, verbose_name="decided another step"),
+            field=models.TextField(blank=True, default="", verbose_name="decided another step"),
         ),
         migrations.RunPython(decided_of_open_rows, migrations.RunPython.noop),
     ]
