@@ -52,6 +52,8 @@ def users_with_roles(roles: Collection[str]) -> QuerySet[User]:
     role's size before it reads it, chose exactly that (a scan of every user, 5.9 ms at 32,000 users, to find
     one prorector). Given the members as an array, it looks each one up by key whatever its statistics say
     (0.13 ms). One row per user: no DISTINCT needed."""
+    if not roles:
+        return User.objects.none()
     members = User.groups.through.objects.filter(group__name__in=list(roles)).values("user_id")
     users = User.objects.filter(is_active=True)
     if connection.vendor == "postgresql":
