@@ -25,12 +25,17 @@ def _parties(kind: CaseKind, case: Any) -> str:
     return _ids_text(kind.party_ids(case))
 
 
+def inbox_decided_text(*, kind: CaseKind, step: str, decided: Mapping[str, set[int]]) -> str:
+    """The `decided` column of a row of `step`: who decided another review step of the case (`decided`: review
+    step name -> who decided it so far; workflows.permissions.review_decided_of)."""
+    return _ids_text(decided_elsewhere_ids(kind=kind, step=step, decided=decided))
+
+
 def inbox_entry_build(
     *, task: Task, kind: CaseKind, case: Any, due_at: datetime | None, decided: Mapping[str, set[int]] | None = None
 ) -> InboxEntry:
-    """The inbox row of an open task of `kind` whose case is `case`; `decided` (review step name -> who decided it
-    so far; workflows.permissions.review_decided_of) gives the row's `decided` column."""
-    elsewhere = decided_elsewhere_ids(kind=kind, step=task.flow_task.name, decided=dict(decided or {}))
+    """The inbox row of an open task of `kind` whose case is `case`; `decided` gives its `decided` column
+    (`inbox_decided_text`)."""
     return InboxEntry(
         task_id=task.pk,
         kind=kind.key,
@@ -41,7 +46,7 @@ def inbox_entry_build(
         due_at=due_at,
         created=task.created,
         parties=_parties(kind, case),
-        decided=_ids_text(elsewhere),
+        decided=inbox_decided_text(kind=kind, step=task.flow_task.name, decided=decided or {}),
         **kind.inbox_fields(case),
     )
 

@@ -14,7 +14,7 @@ tasks with the approver's rights — the approver's role and departments, and th
 and the deputy's own separation of duties on top (never their own case, never a second step of one case). A
 deputy uses only the absent approver's own rights, never those the approver holds as someone's deputy: no chains."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -146,7 +146,7 @@ def review_decided_of(*, task: Task) -> dict[str, set[int]]:
     return cached
 
 
-def decided_elsewhere_ids(*, kind: CaseKind, step: str, decided: dict[str, set[int]]) -> set[int]:
+def decided_elsewhere_ids(*, kind: CaseKind, step: str, decided: Mapping[str, set[int]]) -> set[int]:
     """Those whom separation of duties keeps off review step `step` for having decided another review step of the
     case (`decided`: review step name -> who decided it); nobody for a step that is not a review."""
     if step not in kind.review_steps:

@@ -9,39 +9,27 @@ BATCH = 2000
 
 
 def decided_of_open_rows(apps, schema_editor):
-    from viewflow.workflow.models import Task as CurrentTask
-
+    # The column as the kernel writes it (workflows.inbox.inbox_decided_text), from who decided each case's review
+    # steps (workflows.permissions.review_deciders_by_step: viewflow's task table, which no migration of ours alters).
+    from workflows.inbox import inbox_decided_text
     from workflows.kinds import case_kinds
+    from workflows.permissions import review_deciders_by_step
 
     InboxEntry = apps.get_model("workflows", "InboxEntry")
-    Task = apps.get_model("viewflow", "Task")
-    prep = CurrentTask._meta.get_field("flow_task").get_prep_value
-    # (kind, review step) -> its node's stored name; every review node's stored name -> (kind, review step).
-    review = {(kind.key, name): prep(getattr(kind.flow, name)) for kind in case_kinds() for name in kind.review_steps}
-    step_of = {node: key for key, node in review.items()}
-    for kind_key, step in review:
-        rows = InboxEntry.objects.filter(kind=kind_key, step=step).order_by("pk")
-        last = 0
-        while batch := list(rows.filter(pk__gt=last).values_list("pk", "process_id")[:BATCH]):
-            decided: dict[int, set[int]] = {}
-            done = Task.objects.filter(
-                process_id__in={process for _pk, process in batch},
-                status="DONE",
-                flow_task__in=list(step_of),
-                owner_id__isnull=False,
-            ).values_list("process_id", "flow_task", "owner_id")
-            for process, node, owner in done:  # the field gives the node back; its stored name is the key
-                if step_of[prep(node)] != (kind_key, step):
-                    decided.setdefault(process, set()).add(owner)
-            InboxEntry.objects.bulk_update(
-                [
-                    InboxEntry(pk=pk, decided=f",{','.join(str(owner) for owner in sorted(decided[process]))},")
+    for kind in case_kinds():
+        for step in kind.review_steps:
+            rows = InboxEntry.objects.filter(kind=kind.key, step=step).order_by("pk")
+            last = 0
+            while batch := list(rows.filter(pk__gt=last).values_list("pk", "process_id")[:BATCH]):
+                decided = review_deciders_by_step(process_ids={process for _pk, process in batch})
+                texts = {
+                    pk: inbox_decided_text(kind=kind, step=step, decided=decided.get(process, {}))
                     for pk, process in batch
-                    if decided.get(process)
-                ],
-                ["decided"],
-            )
-            last = batch[-1][0]
+                }
+                InboxEntry.objects.bulk_update(
+                    [InboxEntry(pk=pk, decided=text) for pk, text in texts.items() if text], ["decided"]
+                )
+                last = batch[-1][0]
 
 
 class Migration(migrations.Migration):
